@@ -1,0 +1,75 @@
+use std::io::{self, BufReader};
+use std::path::PathBuf;
+
+use clap::Args;
+use figment::Figment;
+
+use super::{Global, open_store, progress};
+use crate::ingest::{ImportOptions, import};
+use crate::store::Actor;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// NDJSON file of events, or `-` for standard input.
+    pub file: PathBuf,
+    /// Records per transaction.
+    #[arg(long, default_value_t = 20_000)]
+    pub batch: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
+    let loaded = g.load(Figment::new())?;
+    let store = open_store(&loaded)?;
+    let stdin = a.file.as_os_str() == "-";
+    let (mut reader, total): (Box<dyn io::BufRead>, u64) = if stdin {
+        (Box::new(BufReader::with_capacity(1 << 20, io::stdin().lock())), 0)
+    } else {
+        let f = std::fs::File::open(&a.file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.file.display()))?;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(BufReader::with_capacity(1 << 20, f)), len)
+    };
+    let opts = ImportOptions {
+        batch: a.batch.max(1),
+        source: if stdin { "stdin".into() } else { a.file.display().to_string() },
+        ..Default::default()
+    };
+    let pb = progress::bar(total, "importing");
+    let started = std::time::Instant::now();
+    let s = import(&store, &Actor::cli(), &mut reader, &opts, &mut |p| {
+        if total > 0 { pb.set_position(p.bytes) } else { pb.set_position(p.lines) }
+    });
+    pb.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+    } else {
+        println!(
+            "lines read {}, events accepted {}, duplicates ignored {}, lines rejected {}, blank {} ({:.1} s, {:.0} events/s)",
+            s.lines_read,
+            s.accepted,
+            s.duplicates,
+            s.rejected,
+            s.blank,
+            secs,
+            s.accepted as f64 / secs.max(1e-9)
+        );
+        for r in &s.rejections {
+            println!("  line {}: {}", r.line, r.reason);
+        }
+        if s.rejected as usize > s.rejections.len() {
+            println!("  ... and {} more rejected lines", s.rejected as usize - s.rejections.len());
+        }
+    }
+    if let Some(e) = &s.error {
+        eprintln!("error: the import stopped: {e}");
+        eprintln!(
+            "everything up to line {} is stored; run the same import again to continue (duplicates are ignored)",
+            s.committed_lines
+        );
+        return Ok(2);
+    }
+    Ok(if s.rejected > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,106 @@
+//! The command line: one file per subcommand.
+
+pub mod backup;
+pub mod demo_export;
+pub mod export;
+pub mod import;
+pub mod progress;
+pub mod reindex;
+pub mod serve;
+pub mod user;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use figment::Figment;
+use figment::providers::Serialized;
+
+use crate::config::{self, Loaded};
+use crate::store::{OpenOptions, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "chatledger",
+    version,
+    about = "Every customer conversation in one tamper-evident record, with fair performance figures."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Configuration file (default: ./chatledger.toml if it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory (default: ./data).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub log_format: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the appliance (HTTP API and web UI).
+    Serve(serve::ServeArgs),
+    /// Import events (NDJSON, the event format) from a file or `-` for stdin.
+    Import(import::ImportArgs),
+    /// Export events as NDJSON.
+    Export(export::ExportArgs),
+    /// Check the audit chain against the stored events; print the chain's head.
+    Verify(verify::VerifyArgs),
+    /// Make a consistent copy of the store, also while the server runs.
+    Backup(backup::BackupArgs),
+    /// Rebuild every derived table from the events.
+    Reindex,
+    /// Manage users.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Print every setting with its default, as a chatledger.toml.
+    DefaultConfig,
+    /// Write the demo data set as NDJSON (the event format), without a store.
+    DemoExport(demo_export::DemoExportArgs),
+}
+
+impl Global {
+    pub fn load(&self, extra: Figment) -> anyhow::Result<Loaded> {
+        let mut flags = Figment::new();
+        if let Some(d) = &self.data {
+            flags = flags.merge(Serialized::default("data", d));
+        }
+        if let Some(f) = &self.log_format {
+            flags = flags.merge(Serialized::default("log_format", f));
+        }
+        Ok(config::load(self.config.as_deref(), flags.merge(extra))?)
+    }
+}
+
+pub fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
+    let opts = OpenOptions { cache_bytes: loaded.config.cache_mib * 1024 * 1024 };
+    Store::open_dir(&loaded.config.data, &opts)
+        .map_err(|e| anyhow::anyhow!("cannot open the store in {}: {e}", loaded.config.data.display()))
+}
+
+/// Runs the command; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Serve(a) => serve::run(&cli.global, a),
+        Command::Import(a) => import::run(&cli.global, a),
+        Command::Export(a) => export::run(&cli.global, a),
+        Command::Verify(a) => verify::run(&cli.global, a),
+        Command::Backup(a) => backup::run(&cli.global, a),
+        Command::Reindex => reindex::run(&cli.global),
+        Command::User(c) => user::run(&cli.global, c),
+        Command::DemoExport(a) => demo_export::run(a),
+        Command::DefaultConfig => {
+            print!("{}", config::default_toml());
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! HTTP: the one route table, error rendering, extractors, the embedded UI.
+//! Handlers parse, check the caller's role, call a service, shape JSON;
+//! they never open a redb table or a Tantivy writer.
+
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
+
+use crate::store::Store;
+use error::{ApiError, Code};
+use routes::*;
+
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub session_hours: u64,
+}
+
+/// The route table: `/api/v1/*` first, then the UI.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(error::json_config()).app_data(error::query_config()).service(
+        web::scope("/api/v1")
+            .service(health::health)
+            .route("/openapi.json", web::get().to(|| async { HttpResponse::Ok().json(openapi::document()) }))
+            .service(auth::sign_in)
+            .service(auth::sign_out)
+            .service(auth::me)
+            .service(events::import_events)
+            .service(events::export_events)
+            .service(conversations::list)
+            .service(conversations::get)
+            .service(directory::agents)
+            .service(directory::contacts)
+            .service(directory::contact)
+            .service(users::list)
+            .service(users::create)
+            .service(users::update)
+            .service(tokens::list)
+            .service(tokens::create)
+            .service(tokens::revoke)
+            .service(audit::list)
+            .service(audit::verify)
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::new(Code::NotFound, "no such API route"))
+            })),
+    );
+    cfg.default_service(web::to(assets::serve));
+}
+
+/// Starts the server on `listener`; the returned future runs until stopped.
+pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("chatledger::http"))
+            .configure(configure)
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}

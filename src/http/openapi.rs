@@ -1,0 +1,44 @@
+//! The OpenAPI document, served at `/api/v1/openapi.json`.
+
+use utoipa::OpenApi;
+
+use super::routes::*;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "chatledger API",
+        description = "Every customer conversation in one tamper-evident record. \
+        JSON under /api/v1; errors are {\"error\":{\"code\",\"message\"}}; times are RFC 3339; durations are seconds. \
+        Authenticate with the session cookie from /auth/signin, or `Authorization: Bearer <token>`."
+    ),
+    paths(
+        health::health,
+        auth::sign_in,
+        auth::sign_out,
+        auth::me,
+        events::import_events,
+        events::export_events,
+        conversations::list,
+        conversations::get,
+        directory::agents,
+        directory::contacts,
+        directory::contact,
+        users::list,
+        users::create,
+        users::update,
+        tokens::list,
+        tokens::create,
+        tokens::revoke,
+        audit::list,
+        audit::verify,
+    ),
+    components(schemas(crate::http::error::ErrorBody, crate::http::error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}

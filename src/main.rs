@@ -1,0 +1,13 @@
+use clap::Parser;
+
+fn main() {
+    let cli = chatledger::cli::Cli::parse();
+    chatledger::logging::init(cli.global.log_format.as_deref().unwrap_or("text"));
+    match chatledger::cli::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The store: redb tables, transactions, events, derived state, audit chain.
+//!
+//! Every write is one redb transaction that holds the change, its derived
+//! state and its audit entry, and is acknowledged only after `commit()`.
+
+pub mod append;
+pub mod audit;
+pub mod backup;
+pub mod codec;
+pub mod directory;
+pub mod error;
+pub mod export;
+pub mod queries;
+pub mod reindex;
+pub mod summary;
+pub mod tables;
+pub mod users;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use redb::{
+    ConcurrencyMode, Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable, Table, WriteTransaction,
+};
+
+pub use audit::{Actor, AuditEntry, AuditSpec, ChainHead};
+pub use error::{Result, StoreError};
+pub use summary::{Conversation, Status};
+use tables::*;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "chatledger.redb";
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// redb page cache; the default keeps a 1M-conversation import well under 300 MB.
+    pub cache_bytes: usize,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { cache_bytes: 64 * 1024 * 1024 }
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`. Several chatledger processes may
+    /// have it open at once (the server and a CLI command); redb lets one of
+    /// them write at a time.
+    pub fn open_dir(dir: &Path, opts: &OpenOptions) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        Self::open_file(&dir.join(DB_FILE), opts)
+    }
+
+    pub fn open_file(path: &Path, opts: &OpenOptions) -> Result<Store> {
+        let db = Database::builder()
+            .set_cache_size(opts.cache_bytes)
+            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+            .create(path)?;
+        let store = Store { db, path: path.to_path_buf() };
+        store.init()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates every table, then checks and migrates the schema version.
+    fn init(&self) -> Result<()> {
+        let txn = self.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let found = meta.get("schema_version")?.map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4])));
+            match found {
+                None => {
+                    meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                }
+                Some(v) if v > SCHEMA_VERSION => {
+                    return Err(StoreError::TooNew { found: v, known: SCHEMA_VERSION });
+                }
+                // Version 1 is the first: later versions add their migration steps here.
+                Some(_) => {}
+            }
+            txn.open_table(EVENTS)?;
+            txn.open_table(AUDIT)?;
+            txn.open_table(USERS)?;
+            txn.open_table(SESSIONS)?;
+            txn.open_table(TOKENS)?;
+            txn.open_table(SETTINGS)?;
+            Tx::open_derived(&txn)?;
+        }
+        txn.commit()?;
+        if self.meta_flag("derived_dirty")? {
+            tracing::warn!("derived tables were left half-rebuilt; rebuilding them from events");
+            self.reindex(&mut |_, _| {})?;
+        }
+        Ok(())
+    }
+
+    fn begin_write(&self) -> Result<WriteTransaction> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate).map_err(|e| StoreError::Db(e.to_string()))?;
+        Ok(txn)
+    }
+
+    pub(crate) fn begin_read(&self) -> Result<ReadTransaction> {
+        Ok(self.db.begin_read()?)
+    }
+
+    pub(crate) fn meta_flag(&self, key: &str) -> Result<bool> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META)?;
+        Ok(meta.get(key)?.is_some_and(|v| v.value() == [1]))
+    }
+
+    /// Runs `f` in one write transaction, appends the audit entry `spec` for
+    /// everything `f` wrote, and commits. Nothing is visible (or acknowledged)
+    /// before the commit returns.
+    pub fn write<R>(&self, spec: AuditSpec, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
+        let txn = self.begin_write()?;
+        let r = {
+            let mut tx = Tx::open(&txn)?;
+            let r = f(&mut tx)?;
+            tx.finish(spec)?;
+            r
+        };
+        txn.commit()?;
+        Ok(r)
+    }
+
+    /// The chain's head: the last audit entry's seq and hash.
+    pub fn chain_head(&self) -> Result<Option<ChainHead>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(AUDIT)?;
+        Ok(match t.last()? {
+            Some((k, v)) => {
+                let (h, _, _) = audit::unseal(v.value())?;
+                Some(ChainHead { seq: k.value(), hash: hex::encode(h) })
+            }
+            None => None,
+        })
+    }
+
+    /// Checks redb's page checksums and allocator state. Needs the only handle
+    /// in this process (the CLI's), not the server's shared one.
+    pub fn check_integrity(&mut self) -> Result<bool> {
+        Ok(self.db.check_integrity()?)
+    }
+}
+
+/// A write transaction with every table open.
+pub struct Tx<'t> {
+    pub(crate) meta: Table<'t, &'static str, &'static [u8]>,
+    pub(crate) events: Table<'t, u64, &'static [u8]>,
+    pub(crate) audit: Table<'t, u64, &'static [u8]>,
+    pub(crate) users: Table<'t, &'static str, &'static [u8]>,
+    pub(crate) sessions: Table<'t, &'static [u8], &'static [u8]>,
+    pub(crate) tokens: Table<'t, &'static [u8], &'static [u8]>,
+    #[allow(dead_code)] // business hours and SLA settings arrive with the metrics work
+    pub(crate) settings: Table<'t, &'static str, &'static [u8]>,
+    pub(crate) d: Derived<'t>,
+    pub(crate) hasher: audit::EventsHasher,
+    pub(crate) data_hash: Option<audit::Hash>,
+    pub(crate) next_seq: u64,
+}
+
+/// The derived tables, open in a write transaction.
+pub struct Derived<'t> {
+    pub(crate) conv_ids: Table<'t, &'static str, u64>,
+    pub(crate) conv_events: Table<'t, (u64, u64), ()>,
+    pub(crate) dedup: Table<'t, (u64, u128), u64>,
+    pub(crate) conversations: Table<'t, u64, &'static [u8]>,
+    pub(crate) by_activity: Table<'t, (i64, u64), ()>,
+    pub(crate) contact_convs: Table<'t, (&'static str, u64), ()>,
+    pub(crate) agents: Table<'t, &'static str, &'static [u8]>,
+    pub(crate) contacts: Table<'t, &'static str, &'static [u8]>,
+}
+
+impl<'t> Tx<'t> {
+    fn open_derived(txn: &'t WriteTransaction) -> Result<Derived<'t>> {
+        Ok(Derived {
+            conv_ids: txn.open_table(CONV_IDS)?,
+            conv_events: txn.open_table(CONV_EVENTS)?,
+            dedup: txn.open_table(DEDUP)?,
+            conversations: txn.open_table(CONVERSATIONS)?,
+            by_activity: txn.open_table(CONV_BY_ACTIVITY)?,
+            contact_convs: txn.open_table(CONTACT_CONVS)?,
+            agents: txn.open_table(AGENTS)?,
+            contacts: txn.open_table(CONTACTS)?,
+        })
+    }
+
+    fn open(txn: &'t WriteTransaction) -> Result<Tx<'t>> {
+        let events = txn.open_table(EVENTS)?;
+        let next_seq = events.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+        Ok(Tx {
+            meta: txn.open_table(META)?,
+            events,
+            audit: txn.open_table(AUDIT)?,
+            users: txn.open_table(USERS)?,
+            sessions: txn.open_table(SESSIONS)?,
+            tokens: txn.open_table(TOKENS)?,
+            settings: txn.open_table(SETTINGS)?,
+            d: Self::open_derived(txn)?,
+            hasher: Default::default(),
+            data_hash: None,
+            next_seq,
+        })
+    }
+
+    /// Appends the audit entry covering this transaction's writes.
+    fn finish(&mut self, spec: AuditSpec) -> Result<()> {
+        let (seq, prev) = match self.audit.last()? {
+            Some((k, v)) => (k.value() + 1, audit::unseal(v.value())?.0),
+            None => (1, [0u8; 32]),
+        };
+        let hasher = std::mem::take(&mut self.hasher);
+        let entry = AuditEntry {
+            seq,
+            ts: crate::domain::time::now_ms(),
+            actor: spec.actor.who,
+            action: spec.action,
+            target: spec.target,
+            detail: spec.detail,
+            request_id: spec.actor.request_id,
+            client: spec.actor.client,
+            first_event: hasher.first,
+            event_count: hasher.count,
+            events_hash: hasher.finish(),
+            data_hash: self.data_hash.take(),
+            prev,
+        };
+        let (_, stored) = audit::seal(&entry);
+        self.audit.insert(seq, stored.as_slice())?;
+        Ok(())
+    }
+
+    pub(crate) fn set_meta_flag(&mut self, key: &str, on: bool) -> Result<()> {
+        if on {
+            self.meta.insert(key, [1u8].as_slice())?;
+        } else {
+            self.meta.remove(key)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,49 @@
+//! Every redb table of the store, in one place, with the schema version.
+//!
+//! Source of truth: `EVENTS`, `AUDIT`, `USERS`, `TOKENS`, `SESSIONS`, `SETTINGS`.
+//! Everything marked *derived* is rebuilt from `EVENTS` alone by `reindex`.
+
+use redb::TableDefinition;
+
+/// Bumped whenever a table's key or value layout changes; `migrate` knows each step.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `schema_version`, `derived_dirty` and other small facts about the store.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// Global sequence number → encoded [`crate::domain::Record`]. Append-only.
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+
+/// Audit sequence number → `hash (32 bytes) ‖ encoded AuditEntry`. Append-only.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+/// User name → encoded `User`.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// SHA-256 of a session secret → encoded `Session`.
+pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+/// SHA-256 of an API token → encoded `ApiToken`.
+pub const TOKENS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("api_tokens");
+/// Named settings (JSON), e.g. the business-hours schedule.
+pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+
+/// *derived*: external conversation id → internal id.
+pub const CONV_IDS: TableDefinition<&str, u64> = TableDefinition::new("conv_ids");
+/// *derived*: (internal conversation id, global seq) → (), the conversation's events.
+pub const CONV_EVENTS: TableDefinition<(u64, u64), ()> = TableDefinition::new("conv_events");
+/// *derived*: (internal conversation id or 0 for the directory, key hash) → global seq.
+/// The key of a message is its id; of any other event, its whole content.
+pub const DEDUP: TableDefinition<(u64, u128), u64> = TableDefinition::new("dedup");
+/// *derived*: internal conversation id → encoded `Conversation` summary.
+pub const CONVERSATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("conversations");
+/// *derived*: (last event ms, internal id) → (), for listing by recency and period.
+pub const CONV_BY_ACTIVITY: TableDefinition<(i64, u64), ()> = TableDefinition::new("conv_by_activity");
+/// *derived*: (contact id, internal conversation id) → (), a contact's history.
+pub const CONTACT_CONVS: TableDefinition<(&str, u64), ()> = TableDefinition::new("contact_convs");
+/// *derived*: agent id → encoded `AgentRecord` (records merged, or a stub).
+pub const AGENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("agents");
+/// *derived*: contact id → encoded `ContactRecord` (records merged).
+pub const CONTACTS: TableDefinition<&str, &[u8]> = TableDefinition::new("contacts");
+
+/// Names of the derived tables, deleted and rebuilt by `reindex`.
+pub const DERIVED: &[&str] =
+    &["conv_ids", "conv_events", "dedup", "conversations", "conv_by_activity", "contact_convs", "agents", "contacts"];

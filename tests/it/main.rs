@@ -1,0 +1,10 @@
+//! Integration tests: one binary, real redb files, real HTTP on 127.0.0.1,
+//! the real CLI binary.
+
+mod common;
+
+mod auth_api;
+mod cli_import;
+mod faults;
+mod record_api;
+mod tamper;
