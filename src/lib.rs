@@ -6,7 +6,6 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
-#[path = "demo_stub.rs"]
 pub mod demo;
 pub mod domain;
 pub mod http;

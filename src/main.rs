@@ -1,5 +1,9 @@
 use clap::Parser;
 
+// mimalloc: imports allocate and free many small strings across two threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = chatledger::cli::Cli::parse();
     chatledger::logging::init(cli.global.log_format.as_deref().unwrap_or("text"));

@@ -24,8 +24,8 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
     let loaded = g.load(Figment::new())?;
     let store = open_store(&loaded)?;
     let stdin = a.file.as_os_str() == "-";
-    let (mut reader, total): (Box<dyn io::BufRead>, u64) = if stdin {
-        (Box::new(BufReader::with_capacity(1 << 20, io::stdin().lock())), 0)
+    let (mut reader, total): (Box<dyn io::BufRead + Send>, u64) = if stdin {
+        (Box::new(BufReader::with_capacity(1 << 20, io::stdin())), 0)
     } else {
         let f = std::fs::File::open(&a.file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.file.display()))?;
         let len = f.metadata().map(|m| m.len()).unwrap_or(0);

@@ -64,6 +64,8 @@ pub enum Command {
     User(user::UserCommand),
     /// Print every setting with its default, as a chatledger.toml.
     DefaultConfig,
+    /// Show the space each table of the store uses.
+    Stats,
     /// Write the demo data set as NDJSON (the event format), without a store.
     DemoExport(demo_export::DemoExportArgs),
 }
@@ -98,6 +100,17 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Reindex => reindex::run(&cli.global),
         Command::User(c) => user::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
+        Command::Stats => {
+            let loaded = cli.global.load(Figment::new())?;
+            let store = open_store(&loaded)?;
+            let file = std::fs::metadata(store.path())?.len();
+            println!("{:<18} {:>12} {:>14} {:>14}", "table", "entries", "stored bytes", "page bytes");
+            for t in store.table_space()? {
+                println!("{:<18} {:>12} {:>14} {:>14}", t.table, t.entries, t.stored_bytes, t.page_bytes);
+            }
+            println!("file: {file} bytes");
+            Ok(0)
+        }
         Command::DefaultConfig => {
             print!("{}", config::default_toml());
             Ok(0)

@@ -5,8 +5,8 @@ use std::io::BufRead;
 use serde::Serialize;
 
 use super::lines::{Line, read_line};
-use crate::domain::Record;
 use crate::domain::parse::parse_line;
+use crate::store::append::Encoded;
 use crate::store::{Actor, AuditSpec, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -55,19 +55,64 @@ pub struct ImportProgress {
     pub accepted: u64,
 }
 
-/// Imports everything `reader` yields. Storage errors stop the import; what was
-/// committed before stays (and verifies). The summary says how far it got.
+/// A batch of parsed lines, handed from the parsing thread to the writing one.
+struct Batch {
+    records: Vec<Encoded>,
+    first: u64,
+    last: u64,
+    bytes: u64,
+}
+
+/// Imports everything `reader` yields. One thread reads and validates lines
+/// while the caller's thread appends the previous batch, so both cores work.
+/// Storage errors stop the import; what was committed before stays (and
+/// verifies). The summary says how far it got.
 pub fn import(
     store: &Store,
     actor: &Actor,
-    reader: &mut impl BufRead,
+    reader: &mut (impl BufRead + Send),
     opts: &ImportOptions,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> ImportSummary {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let mut s = ImportSummary::default();
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || parse_batches(reader, opts, tx));
+        for b in rx.iter() {
+            if s.error.is_some() {
+                continue; // drain, so the parser can finish
+            }
+            if let Err(e) = flush(store, actor, opts, b.records, &mut s, b.first, b.last) {
+                s.error = Some(e.to_string());
+                continue;
+            }
+            progress(ImportProgress { bytes: b.bytes, lines: b.last, accepted: s.accepted });
+        }
+        let parsed = parser.join().expect("the parser thread does not panic");
+        s.lines_read = parsed.lines_read;
+        s.blank = parsed.blank;
+        s.rejected = parsed.rejected;
+        s.rejections = parsed.rejections;
+        if s.error.is_none() {
+            s.error = parsed.error;
+            if s.error.is_none() {
+                s.committed_lines = s.lines_read;
+            }
+        }
+    });
+    s
+}
+
+/// Reads and validates lines, sending batches; returns the line counts and rejections.
+fn parse_batches(
+    reader: &mut impl BufRead,
+    opts: &ImportOptions,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) -> ImportSummary {
     let mut s = ImportSummary::default();
     let mut buf = Vec::with_capacity(4096);
-    let mut batch: Vec<Record> = Vec::with_capacity(opts.batch);
-    let mut batch_first = 1u64;
+    let mut batch: Vec<Encoded> = Vec::with_capacity(opts.batch);
+    let mut first = 1u64;
     let mut bytes = 0u64;
     loop {
         let line = match read_line(reader, &mut buf, opts.max_line) {
@@ -96,28 +141,21 @@ pub fn import(
                     s.blank += 1;
                 } else {
                     match parse_line(&buf) {
-                        Ok(r) => batch.push(r),
+                        Ok(r) => batch.push(Encoded::new(r)),
                         Err(why) => reject(&mut s, opts, n, why.0),
                     }
                 }
             }
         }
         if batch.len() >= opts.batch {
-            if let Err(e) = flush(store, actor, opts, &mut batch, &mut s, batch_first, n) {
-                s.error = Some(e.to_string());
+            let b = Batch { records: std::mem::take(&mut batch), first, last: n, bytes };
+            if tx.send(b).is_err() {
                 return s;
             }
-            batch_first = n + 1;
-            progress(ImportProgress { bytes, lines: n, accepted: s.accepted });
+            first = n + 1;
         }
     }
-    let last = s.lines_read;
-    if let Err(e) = flush(store, actor, opts, &mut batch, &mut s, batch_first, last) {
-        s.error = Some(e.to_string());
-        return s;
-    }
-    s.committed_lines = last;
-    progress(ImportProgress { bytes, lines: last, accepted: s.accepted });
+    let _ = tx.send(Batch { records: batch, first, last: s.lines_read, bytes });
     s
 }
 
@@ -132,19 +170,18 @@ fn flush(
     store: &Store,
     actor: &Actor,
     opts: &ImportOptions,
-    batch: &mut Vec<Record>,
+    records: Vec<Encoded>,
     s: &mut ImportSummary,
     first: u64,
     last: u64,
 ) -> Result<(), StoreError> {
-    if batch.is_empty() {
+    if records.is_empty() {
         s.committed_lines = last;
         return Ok(());
     }
-    let records = std::mem::take(batch);
     let spec = AuditSpec::new(actor, "events.import", format!("import:{}", opts.source))
         .detail(format!("lines {first}-{last}"));
-    let stats = store.append(spec, records)?;
+    let stats = store.write(spec, |tx| tx.append_encoded(records))?;
     s.accepted += stats.accepted;
     s.duplicates += stats.duplicates;
     s.committed_lines = last;

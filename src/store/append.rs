@@ -1,10 +1,12 @@
 //! The one path in: every record (import line, webhook, reply) is appended
 //! here, deduplicated, and its derived state updated in the same transaction.
+//!
+//! Per conversation touched by a batch, its summary is read once, the new
+//! events are checked against its event fingerprints, and it is written once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use redb::ReadableTable;
-use sha2::{Digest, Sha256};
 
 use super::codec::{decode, encode};
 use super::directory::{merge_agent, merge_contact, stub_agent};
@@ -13,6 +15,19 @@ use super::summary::Conversation;
 use super::{Store, Tx};
 use crate::domain::{AgentRecord, Body, ContactRecord, ConvEvent, Record};
 
+/// A record with its stored encoding, made off the writer's thread.
+pub struct Encoded {
+    pub record: Record,
+    pub bytes: Vec<u8>,
+}
+
+impl Encoded {
+    pub fn new(record: Record) -> Self {
+        let bytes = encode(&record);
+        Encoded { record, bytes }
+    }
+}
+
 /// What an append did with its records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AppendStats {
@@ -20,100 +35,155 @@ pub struct AppendStats {
     pub duplicates: u64,
 }
 
-/// The dedup key of a conversation event: a message by its id, anything else by its content.
-fn dedup_key(ev: &ConvEvent, encoded: &[u8]) -> u128 {
-    let mut h = Sha256::new();
-    match &ev.body {
-        Body::Message { id, .. } => {
-            h.update(b"m\0");
-            h.update(id.as_bytes());
-        }
-        _ => {
-            h.update(b"e\0");
-            h.update(encoded);
-        }
-    }
-    let d = h.finalize();
-    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
+/// What makes two events the same: a message's id; any other event's whole content.
+enum DedupKey<'a> {
+    Message(&'a str),
+    Content(&'a [u8]),
 }
 
-/// Per-transaction bookkeeping of touched conversations.
+fn dedup_key<'a>(ev: &'a ConvEvent, encoded: &'a [u8]) -> DedupKey<'a> {
+    match &ev.body {
+        Body::Message { id, .. } => DedupKey::Message(id),
+        _ => DedupKey::Content(encoded),
+    }
+}
+
+/// A stable 32-bit fingerprint of a dedup key (FNV-1a; stored, so it must never change).
+fn fingerprint(k: &DedupKey) -> u32 {
+    let (tag, bytes): (u8, &[u8]) = match k {
+        DedupKey::Message(id) => (b'm', id.as_bytes()),
+        DedupKey::Content(b) => (b'e', b),
+    };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in std::iter::once(&tag).chain(bytes) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 32)) as u32
+}
+
+/// One conversation touched by the current transaction.
+pub(crate) struct TouchedConv {
+    /// The summary as stored before this transaction (None for a new conversation).
+    old: Option<Conversation>,
+    /// The event index being built: `old`'s, plus the new events'.
+    index: Vec<(u64, u32)>,
+    /// Events added by this transaction: (ts, seq, event).
+    new: Vec<(i64, u64, ConvEvent)>,
+    id: String,
+}
+
+/// Per-transaction bookkeeping.
 #[derive(Default)]
 pub(crate) struct Touched {
-    /// internal id → (ts, seq, event) appended in this transaction.
-    pub(crate) convs: BTreeMap<u64, Vec<(i64, u64, ConvEvent)>>,
-    pub(crate) new_ids: HashMap<String, u64>,
-    pub(crate) next_conv: Option<u64>,
+    convs: BTreeMap<u64, TouchedConv>,
+    ids: HashMap<String, u64>,
+    next_conv: Option<u64>,
+    known_agents: HashSet<String>,
 }
 
 impl Tx<'_> {
     /// Appends records in order; returns how many were new and how many duplicates.
     pub fn append(&mut self, records: Vec<Record>) -> Result<AppendStats> {
+        self.append_encoded(records.into_iter().map(Encoded::new).collect())
+    }
+
+    /// The same, for records already encoded (by an import's parsing thread).
+    pub fn append_encoded(&mut self, records: Vec<Encoded>) -> Result<AppendStats> {
         let mut stats = AppendStats::default();
         let mut touched = Touched::default();
-        for rec in records {
-            let encoded = encode(&rec);
-            let stored = match rec {
-                Record::Conv(ev) => self.index_conv_event(ev, &encoded, None, &mut touched)?,
-                Record::Agent(a) => self.index_agent(&a)?,
-                Record::Contact(c) => self.index_contact(&c)?,
+        for Encoded { record, bytes } in records {
+            let seq = self.next_seq;
+            let stored = match record {
+                Record::Conv(ev) => self.index_conv_event(ev, bytes, seq, &mut touched)?,
+                Record::Agent(a) => self.index_agent(&a)?.then_some(bytes),
+                Record::Contact(c) => self.index_contact(&c)?.then_some(bytes),
             };
-            if stored {
-                let seq = self.next_seq;
-                self.next_seq += 1;
-                self.events.insert(seq, encoded.as_slice())?;
-                self.hasher.add(seq, &encoded);
-                stats.accepted += 1;
-            } else {
-                stats.duplicates += 1;
+            match stored {
+                Some(bytes) => {
+                    self.next_seq += 1;
+                    self.events.insert(seq, bytes.as_slice())?;
+                    self.hasher.add(seq, &bytes);
+                    stats.accepted += 1;
+                }
+                None => stats.duplicates += 1,
             }
         }
         self.derive(touched)?;
         Ok(stats)
     }
 
-    fn conv_internal(&mut self, id: &str, touched: &mut Touched) -> Result<u64> {
-        if let Some(v) = touched.new_ids.get(id) {
-            return Ok(*v);
+    fn conv_internal(&mut self, id: &str, touched: &mut Touched) -> Result<(u64, bool)> {
+        if let Some(v) = touched.ids.get(id) {
+            return Ok((*v, false));
         }
-        if let Some(v) = self.d.conv_ids.get(id)? {
-            return Ok(v.value());
+        if let Some(v) = self.d.conv_ids.get(id)?.map(|v| v.value()) {
+            touched.ids.insert(id.to_string(), v);
+            return Ok((v, false));
         }
         let next = match touched.next_conv {
             Some(n) => n,
             None => self.d.conversations.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1),
         };
         touched.next_conv = Some(next + 1);
-        touched.new_ids.insert(id.to_string(), next);
+        touched.ids.insert(id.to_string(), next);
         self.d.conv_ids.insert(id, next)?;
-        Ok(next)
+        Ok((next, true))
     }
 
-    /// Indexes a conversation event. `seq` is given when re-indexing an
-    /// already stored event; otherwise the event gets the next seq if new.
-    /// Returns false for a duplicate.
+    /// Indexes a conversation event under `seq` unless it duplicates one already
+    /// in the conversation. Returns `None` for a duplicate, else the bytes to store.
     pub(crate) fn index_conv_event(
         &mut self,
         ev: ConvEvent,
-        encoded: &[u8],
-        seq: Option<u64>,
+        encoded: Vec<u8>,
+        seq: u64,
         touched: &mut Touched,
-    ) -> Result<bool> {
-        let internal = self.conv_internal(&ev.conversation, touched)?;
-        let key = dedup_key(&ev, encoded);
-        if self.d.dedup.get((internal, key))?.is_some() {
-            return Ok(false);
+    ) -> Result<Option<Vec<u8>>> {
+        let (internal, is_new) = self.conv_internal(&ev.conversation, touched)?;
+        if let std::collections::btree_map::Entry::Vacant(slot) = touched.convs.entry(internal) {
+            let old: Option<Conversation> = if is_new {
+                None
+            } else {
+                self.d.conversations.get(internal)?.map(|v| decode(v.value(), "conversation")).transpose()?
+            };
+            let index = old.as_ref().map(|o| o.events.clone()).unwrap_or_default();
+            slot.insert(TouchedConv { old, index, new: Vec::new(), id: ev.conversation.clone() });
         }
-        let seq = seq.unwrap_or(self.next_seq);
-        self.d.dedup.insert((internal, key), seq)?;
-        self.d.conv_events.insert((internal, seq), ())?;
-        for a in ev.body.agents() {
-            if self.d.agents.get(a)?.is_none() {
-                self.d.agents.insert(a, encode(&stub_agent(a)).as_slice())?;
+        let key = dedup_key(&ev, &encoded);
+        let fp = fingerprint(&key);
+        let tc = touched.convs.get(&internal).expect("inserted above");
+        for &(other, ofp) in &tc.index {
+            if ofp == fp && self.same_key(other, &key)? {
+                return Ok(None);
             }
         }
-        touched.convs.entry(internal).or_default().push((ev.ts, seq, ev));
-        Ok(true)
+        for a in ev.body.agents() {
+            if !touched.known_agents.contains(a) {
+                if self.d.agents.get(a)?.is_none() {
+                    self.d.agents.insert(a, encode(&stub_agent(a)).as_slice())?;
+                }
+                touched.known_agents.insert(a.to_string());
+            }
+        }
+        let tc = touched.convs.get_mut(&internal).expect("inserted above");
+        tc.index.push((seq, fp));
+        tc.new.push((ev.ts, seq, ev));
+        Ok(Some(encoded))
+    }
+
+    /// Whether the stored event `seq` (maybe stored by this transaction) has dedup key `key`.
+    fn same_key(&self, seq: u64, key: &DedupKey) -> Result<bool> {
+        let Some(v) = self.events.get(seq)? else { return Ok(false) };
+        let bytes = v.value();
+        Ok(match decode::<Record>(bytes, "event")? {
+            Record::Conv(ev) => match (dedup_key(&ev, bytes), key) {
+                (DedupKey::Message(a), DedupKey::Message(b)) => a == *b,
+                (DedupKey::Content(a), DedupKey::Content(b)) => a == *b,
+                _ => false,
+            },
+            _ => false,
+        })
     }
 
     pub(crate) fn index_agent(&mut self, a: &AgentRecord) -> Result<bool> {
@@ -142,38 +212,39 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// Updates the summary of every touched conversation: incrementally when
-    /// the new events all come after its last one, else by a full refold.
+    /// Writes the summary of every touched conversation: folded incrementally
+    /// when the new events all come after its last one, else refolded whole.
     pub(crate) fn derive(&mut self, touched: Touched) -> Result<()> {
-        for (internal, mut new) in touched.convs {
-            new.sort_by_key(|(ts, seq, _)| (*ts, *seq));
-            let old: Option<Conversation> = match self.d.conversations.get(internal)? {
-                Some(v) => Some(decode(v.value(), "conversation")?),
-                None => None,
-            };
-            let conv_id = new[0].2.conversation.clone();
-            let summary = match &old {
-                Some(o) if o.is_after(new[0].0, new[0].1) => {
+        for (internal, mut tc) in touched.convs {
+            if tc.new.is_empty() {
+                continue;
+            }
+            tc.new.sort_by_key(|(ts, seq, _)| (*ts, *seq));
+            let mut summary = match &tc.old {
+                Some(o) if o.is_after(tc.new[0].0, tc.new[0].1) => {
                     let mut s = o.clone();
-                    for (_, seq, ev) in &new {
+                    for (_, seq, ev) in &tc.new {
                         s.apply(ev, *seq);
                     }
                     s
                 }
                 None => {
-                    let mut s = Conversation::new(internal, &conv_id);
-                    for (_, seq, ev) in &new {
+                    let mut s = Conversation::new(internal, &tc.id);
+                    for (_, seq, ev) in &tc.new {
                         s.apply(ev, *seq);
                     }
                     s
                 }
-                Some(_) => self.refold(internal, &conv_id, &new)?,
+                Some(o) => self.refold(internal, &tc.id, &o.events, &tc.new)?,
             };
-            if let Some(o) = &old {
+            summary.events = tc.index;
+            if let Some(o) = &tc.old {
                 self.d.by_activity.remove((o.last_event, internal))?;
             }
             self.d.by_activity.insert((summary.last_event, internal), ())?;
-            if let Some(c) = &summary.contact {
+            if let Some(c) = &summary.contact
+                && tc.old.as_ref().and_then(|o| o.contact.as_ref()) != Some(c)
+            {
                 self.d.contact_convs.insert((c.as_str(), internal), ())?;
             }
             self.d.conversations.insert(internal, encode(&summary).as_slice())?;
@@ -181,14 +252,16 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Folds a conversation from all its stored events plus the unstored new ones.
-    fn refold(&self, internal: u64, id: &str, new: &[(i64, u64, ConvEvent)]) -> Result<Conversation> {
-        let mut all: Vec<(i64, u64, ConvEvent)> = Vec::new();
-        for item in self.d.conv_events.range((internal, 0)..=(internal, u64::MAX))? {
-            let seq = item?.0.value().1;
-            if new.iter().any(|(_, s, _)| *s == seq) {
-                continue;
-            }
+    /// Folds a conversation from its stored events plus the new ones.
+    fn refold(
+        &self,
+        internal: u64,
+        id: &str,
+        stored: &[(u64, u32)],
+        new: &[(i64, u64, ConvEvent)],
+    ) -> Result<Conversation> {
+        let mut all: Vec<(i64, u64, ConvEvent)> = Vec::with_capacity(stored.len() + new.len());
+        for &(seq, _) in stored {
             if let Some(v) = self.events.get(seq)?
                 && let Record::Conv(ev) = decode::<Record>(v.value(), "event")?
             {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod queries;
 pub mod reindex;
+pub mod stats;
 pub mod summary;
 pub mod tables;
 pub mod users;
@@ -173,8 +174,6 @@ pub struct Tx<'t> {
 /// The derived tables, open in a write transaction.
 pub struct Derived<'t> {
     pub(crate) conv_ids: Table<'t, &'static str, u64>,
-    pub(crate) conv_events: Table<'t, (u64, u64), ()>,
-    pub(crate) dedup: Table<'t, (u64, u128), u64>,
     pub(crate) conversations: Table<'t, u64, &'static [u8]>,
     pub(crate) by_activity: Table<'t, (i64, u64), ()>,
     pub(crate) contact_convs: Table<'t, (&'static str, u64), ()>,
@@ -186,8 +185,6 @@ impl<'t> Tx<'t> {
     fn open_derived(txn: &'t WriteTransaction) -> Result<Derived<'t>> {
         Ok(Derived {
             conv_ids: txn.open_table(CONV_IDS)?,
-            conv_events: txn.open_table(CONV_EVENTS)?,
-            dedup: txn.open_table(DEDUP)?,
             conversations: txn.open_table(CONVERSATIONS)?,
             by_activity: txn.open_table(CONV_BY_ACTIVITY)?,
             contact_convs: txn.open_table(CONTACT_CONVS)?,

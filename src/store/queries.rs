@@ -59,11 +59,14 @@ impl Store {
         let txn = self.begin_read()?;
         let ids = txn.open_table(CONV_IDS)?;
         let Some(internal) = ids.get(id)?.map(|v| v.value()) else { return Ok(None) };
-        let idx = txn.open_table(CONV_EVENTS)?;
+        let convs = txn.open_table(CONVERSATIONS)?;
+        let Some(c) = convs.get(internal)?.map(|v| decode::<Conversation>(v.value(), "conversation")).transpose()?
+        else {
+            return Ok(None);
+        };
         let events = txn.open_table(EVENTS)?;
         let mut out = Vec::new();
-        for item in idx.range((internal, 0)..=(internal, u64::MAX))? {
-            let seq = item?.0.value().1;
+        for &(seq, _) in &c.events {
             if let Some(v) = events.get(seq)?
                 && let Record::Conv(ev) = decode::<Record>(v.value(), "event")?
             {

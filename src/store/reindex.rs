@@ -22,8 +22,6 @@ impl Store {
                 meta.insert("derived_dirty", [1u8].as_slice())?;
             }
             txn.delete_table(CONV_IDS)?;
-            txn.delete_table(CONV_EVENTS)?;
-            txn.delete_table(DEDUP)?;
             txn.delete_table(CONVERSATIONS)?;
             txn.delete_table(CONV_BY_ACTIVITY)?;
             txn.delete_table(CONTACT_CONVS)?;
@@ -49,7 +47,7 @@ impl Store {
                 for (seq, bytes) in &batch {
                     match decode::<Record>(bytes, "event")? {
                         Record::Conv(ev) => {
-                            tx.index_conv_event(ev, bytes, Some(*seq), &mut touched)?;
+                            tx.index_conv_event(ev, bytes.clone(), *seq, &mut touched)?;
                         }
                         Record::Agent(a) => {
                             tx.index_agent(&a)?;

@@ -51,6 +51,9 @@ pub struct Conversation {
     pub csat: Option<u8>,
     /// Global seq of the last event folded in, so ties in `ts` keep arrival order.
     pub last_seq: u64,
+    /// Every event of the conversation as (global seq, fingerprint of its dedup key), in
+    /// seq order: the timeline's index, and the first check against duplicates.
+    pub events: Vec<(u64, u32)>,
 }
 
 impl Conversation {

@@ -28,12 +28,8 @@ pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("setting
 
 /// *derived*: external conversation id → internal id.
 pub const CONV_IDS: TableDefinition<&str, u64> = TableDefinition::new("conv_ids");
-/// *derived*: (internal conversation id, global seq) → (), the conversation's events.
-pub const CONV_EVENTS: TableDefinition<(u64, u64), ()> = TableDefinition::new("conv_events");
-/// *derived*: (internal conversation id or 0 for the directory, key hash) → global seq.
-/// The key of a message is its id; of any other event, its whole content.
-pub const DEDUP: TableDefinition<(u64, u128), u64> = TableDefinition::new("dedup");
-/// *derived*: internal conversation id → encoded `Conversation` summary.
+/// *derived*: internal conversation id → encoded `Conversation`: its folded state
+/// and the (seq, fingerprint) of each of its events, which serve the timeline and dedup.
 pub const CONVERSATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("conversations");
 /// *derived*: (last event ms, internal id) → (), for listing by recency and period.
 pub const CONV_BY_ACTIVITY: TableDefinition<(i64, u64), ()> = TableDefinition::new("conv_by_activity");
@@ -45,5 +41,4 @@ pub const AGENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("agents");
 pub const CONTACTS: TableDefinition<&str, &[u8]> = TableDefinition::new("contacts");
 
 /// Names of the derived tables, deleted and rebuilt by `reindex`.
-pub const DERIVED: &[&str] =
-    &["conv_ids", "conv_events", "dedup", "conversations", "conv_by_activity", "contact_convs", "agents", "contacts"];
+pub const DERIVED: &[&str] = &["conv_ids", "conversations", "conv_by_activity", "contact_convs", "agents", "contacts"];
