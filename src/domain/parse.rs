@@ -75,10 +75,13 @@ fn opt(m: &Map<String, Value>, k: &str) -> Result<Option<String>, Rejection> {
     }
 }
 
-/// The fields not named in `known`, as canonical JSON (serde_json's map is sorted).
+/// The fields not named in `known`, as canonical JSON (keys sorted).
 fn extra(m: &mut Map<String, Value>, known: &[&str]) -> Option<String> {
-    let rest: Map<String, Value> =
+    let mut rest: Vec<(String, Value)> =
         std::mem::take(m).into_iter().filter(|(k, _)| !known.contains(&k.as_str())).collect();
+    // Sorted, so that the same fields in another order make the same event.
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    let rest: Map<String, Value> = rest.into_iter().collect();
     if rest.is_empty() { None } else { Some(Value::Object(rest).to_string()) }
 }
 

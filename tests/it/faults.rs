@@ -97,6 +97,9 @@ fn a_backup_taken_while_the_server_runs_serves_the_same_record() {
     let backup = app.dir.path().join("backup");
     let out = cli(&app.data(), &["backup", backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Verify works on the live store too, while the server has it open.
+    let out = cli(&app.data(), &["verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // The live server keeps working after the backup.
     assert_eq!(get(&app.url("/api/v1/conversations/c-1"), Some(&admin)).0, 200);
     let out = cli(&backup, &["verify"]);

@@ -6,5 +6,6 @@ mod common;
 mod auth_api;
 mod cli_import;
 mod faults;
+mod layering;
 mod record_api;
 mod tamper;

@@ -16,6 +16,13 @@ fn import_over_http_answers_the_same_summary_as_the_cli() {
     assert_eq!(sum["accepted"], 26);
     assert_eq!(sum["rejected"], 1);
     assert_eq!(sum["rejections"][0]["line"], 27);
+    // The same lines twice inside one batch: the copies are duplicates too.
+    let sample = std::fs::read(fixture("sample.ndjson")).unwrap();
+    let twice = [sample.clone(), sample].concat();
+    let other = TestApp::start();
+    let t2 = other.admin_token();
+    let (_, s2) = post_bytes(&other.url("/api/v1/events"), &t2, &twice);
+    assert_eq!((s2["accepted"].as_u64(), s2["duplicates"].as_u64()), (Some(26), Some(26)), "{s2}");
     let (_, again) = post_bytes(&app.url("/api/v1/events"), &admin, &body);
     assert_eq!((again["accepted"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(26)));
     // Export over HTTP gives the events back, filtered.
