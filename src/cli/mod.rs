@@ -17,7 +17,7 @@ use figment::Figment;
 use figment::providers::Serialized;
 
 use crate::config::{self, Loaded};
-use crate::store::{OpenOptions, Store};
+use crate::store::{OpenOptions, Sharing, Store};
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +66,8 @@ pub enum Command {
     DefaultConfig,
     /// Show the space each table of the store uses.
     Stats,
+    /// Give free space in the database file back to the file system (needs the store alone).
+    Compact,
     /// Write the demo data set as NDJSON (the event format), without a store.
     DemoExport(demo_export::DemoExportArgs),
 }
@@ -84,7 +86,11 @@ impl Global {
 }
 
 pub fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
-    let opts = OpenOptions { cache_bytes: loaded.config.cache_mib * 1024 * 1024 };
+    open_store_with(loaded, Sharing::PreferExclusive)
+}
+
+pub fn open_store_with(loaded: &Loaded, sharing: Sharing) -> anyhow::Result<Store> {
+    let opts = OpenOptions { cache_bytes: loaded.config.cache_mib * 1024 * 1024, sharing };
     Store::open_dir(&loaded.config.data, &opts)
         .map_err(|e| anyhow::anyhow!("cannot open the store in {}: {e}", loaded.config.data.display()))
 }
@@ -100,6 +106,19 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Reindex => reindex::run(&cli.global),
         Command::User(c) => user::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
+        Command::Compact => {
+            let loaded = cli.global.load(Figment::new())?;
+            let mut store = open_store(&loaded)?;
+            if !store.is_exclusive() {
+                anyhow::bail!("another chatledger process (the server?) has the store open; stop it first");
+            }
+            let before = std::fs::metadata(store.path())?.len();
+            let started = std::time::Instant::now();
+            while store.compact()? {}
+            let after = std::fs::metadata(store.path())?.len();
+            println!("compacted {before} → {after} bytes in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(0)
+        }
         Command::Stats => {
             let loaded = cli.global.load(Figment::new())?;
             let store = open_store(&loaded)?;

@@ -5,7 +5,7 @@ use clap::Args;
 use figment::Figment;
 use figment::providers::Serialized;
 
-use super::{Global, open_store, progress};
+use super::{Global, open_store_with, progress};
 use crate::auth::{password, service};
 use crate::domain::UserRole;
 use crate::http::{self, AppState};
@@ -40,7 +40,7 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
     }
     let loaded = g.load(extra)?;
     let cfg = loaded.config.clone();
-    let store = Arc::new(open_store(&loaded)?);
+    let store = Arc::new(open_store_with(&loaded, crate::store::Sharing::Shared)?);
 
     if a.demo {
         load_demo(&store, a.demo_seed, a.demo_conversations)?;

@@ -14,6 +14,17 @@ pub struct VerifyArgs {
 }
 
 pub fn run(g: &Global, a: VerifyArgs) -> anyhow::Result<i32> {
+    match check(g, &a) {
+        Ok(code) => Ok(code),
+        // A store that cannot even be read has failed verification.
+        Err(e) => {
+            println!("FAILED: the store cannot be read: {e:#}");
+            Ok(1)
+        }
+    }
+}
+
+fn check(g: &Global, a: &VerifyArgs) -> anyhow::Result<i32> {
     let loaded = g.load(Figment::new())?;
     let mut store = open_store(&loaded)?;
     let integrity = match store.check_integrity() {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::lines::{Line, read_line};
 use crate::domain::parse::parse_line;
-use crate::store::append::Encoded;
+use crate::store::append::{Encoded, Touched};
 use crate::store::{Actor, AuditSpec, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -61,6 +61,8 @@ struct Batch {
     first: u64,
     last: u64,
     bytes: u64,
+    /// The final batch of the input: its commit is always durable.
+    is_last: bool,
 }
 
 /// Imports everything `reader` yields. One thread reads and validates lines
@@ -78,15 +80,17 @@ pub fn import(
     let mut s = ImportSummary::default();
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || parse_batches(reader, opts, tx));
+        let mut w = Writer { store, actor, opts, batches: 0, touched: Touched::default() };
         for b in rx.iter() {
             if s.error.is_some() {
                 continue; // drain, so the parser can finish
             }
-            if let Err(e) = flush(store, actor, opts, b.records, &mut s, b.first, b.last) {
+            let (read, last) = (b.bytes, b.last);
+            if let Err(e) = w.flush(b, &mut s) {
                 s.error = Some(e.to_string());
                 continue;
             }
-            progress(ImportProgress { bytes: b.bytes, lines: b.last, accepted: s.accepted });
+            progress(ImportProgress { bytes: read, lines: last, accepted: s.accepted });
         }
         let parsed = parser.join().expect("the parser thread does not panic");
         s.lines_read = parsed.lines_read;
@@ -114,6 +118,7 @@ fn parse_batches(
     let mut batch: Vec<Encoded> = Vec::with_capacity(opts.batch);
     let mut first = 1u64;
     let mut bytes = 0u64;
+    let mut pending: Option<Batch> = None;
     loop {
         let line = match read_line(reader, &mut buf, opts.max_line) {
             Ok(l) => l,
@@ -148,14 +153,29 @@ fn parse_batches(
             }
         }
         if batch.len() >= opts.batch {
-            let b = Batch { records: std::mem::take(&mut batch), first, last: n, bytes };
-            if tx.send(b).is_err() {
+            // Hold each batch back until the next one exists, so the last is known as such.
+            let b = Batch { records: std::mem::take(&mut batch), first, last: n, bytes, is_last: false };
+            if let Some(p) = pending.replace(b)
+                && tx.send(p).is_err()
+            {
                 return s;
             }
             first = n + 1;
         }
     }
-    let _ = tx.send(Batch { records: batch, first, last: s.lines_read, bytes });
+    let tail = Batch { records: batch, first, last: s.lines_read, bytes, is_last: true };
+    match pending {
+        Some(p) if tail.records.is_empty() => {
+            let _ = tx.send(Batch { is_last: true, ..p });
+        }
+        Some(p) => {
+            let _ = tx.send(p);
+            let _ = tx.send(tail);
+        }
+        None => {
+            let _ = tx.send(tail);
+        }
+    }
     s
 }
 
@@ -166,24 +186,46 @@ fn reject(s: &mut ImportSummary, opts: &ImportOptions, line: u64, reason: String
     }
 }
 
-fn flush(
-    store: &Store,
-    actor: &Actor,
-    opts: &ImportOptions,
-    records: Vec<Encoded>,
-    s: &mut ImportSummary,
-    first: u64,
-    last: u64,
-) -> Result<(), StoreError> {
-    if records.is_empty() {
-        s.committed_lines = last;
-        return Ok(());
+/// Batches between two durable commits of an exclusive import.
+const DURABLE_EVERY: u64 = 16;
+
+/// The writing side of an import: appends batches and keeps the summary.
+struct Writer<'a> {
+    store: &'a Store,
+    actor: &'a Actor,
+    opts: &'a ImportOptions,
+    batches: u64,
+    /// Conversations whose summaries wait for the next durable commit (exclusive imports).
+    touched: Touched,
+}
+
+impl Writer<'_> {
+    fn flush(&mut self, b: Batch, s: &mut ImportSummary) -> Result<(), StoreError> {
+        if b.records.is_empty() {
+            s.committed_lines = b.last;
+            return Ok(());
+        }
+        let spec = AuditSpec::new(self.actor, "events.import", format!("import:{}", self.opts.source))
+            .detail(format!("lines {}-{}", b.first, b.last));
+        self.batches += 1;
+        let exclusive = self.store.is_exclusive();
+        // Alone with the store, only every few batches (and the last) wait for the disk,
+        // and conversation summaries are written then: nobody else reads in between, and
+        // a crash loses the batches since the last durable commit whole, which a rerun imports.
+        let durable = !exclusive || b.is_last || self.batches.is_multiple_of(DURABLE_EVERY);
+        let touched = &mut self.touched;
+        let stats = self.store.write_with(spec, durable, |tx| {
+            let st = tx.append_deferred(b.records, touched)?;
+            if durable {
+                tx.derive(std::mem::take(touched))?;
+            }
+            Ok(st)
+        })?;
+        s.accepted += stats.accepted;
+        s.duplicates += stats.duplicates;
+        if durable {
+            s.committed_lines = b.last;
+        }
+        Ok(())
     }
-    let spec = AuditSpec::new(actor, "events.import", format!("import:{}", opts.source))
-        .detail(format!("lines {first}-{last}"));
-    let stats = store.write(spec, |tx| tx.append_encoded(records))?;
-    s.accepted += stats.accepted;
-    s.duplicates += stats.duplicates;
-    s.committed_lines = last;
-    Ok(())
 }

@@ -4,7 +4,7 @@
 //! Per conversation touched by a batch, its summary is read once, the new
 //! events are checked against its event fingerprints, and it is written once.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use redb::ReadableTable;
 
@@ -62,21 +62,21 @@ fn fingerprint(k: &DedupKey) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
-/// One conversation touched by the current transaction.
+/// One conversation touched since its summary was last written. New events
+/// are folded in as they come when they are later than everything before;
+/// otherwise the conversation is refolded from its stored events at `derive`.
 pub(crate) struct TouchedConv {
-    /// The summary as stored before this transaction (None for a new conversation).
-    old: Option<Conversation>,
-    /// The event index being built: `old`'s, plus the new events'.
-    index: Vec<(u64, u32)>,
-    /// Events added by this transaction: (ts, seq, event).
-    new: Vec<(i64, u64, ConvEvent)>,
-    id: String,
+    summary: Conversation,
+    /// Key of its row in the recency index, and its contact, as last written.
+    written: Option<(i64, Option<String>)>,
+    refold: bool,
+    changed: bool,
 }
 
-/// Per-transaction bookkeeping.
+/// Conversations touched since their summaries were last written.
 #[derive(Default)]
-pub(crate) struct Touched {
-    convs: BTreeMap<u64, TouchedConv>,
+pub struct Touched {
+    convs: HashMap<u64, TouchedConv>,
     ids: HashMap<String, u64>,
     next_conv: Option<u64>,
     known_agents: HashSet<String>,
@@ -90,12 +90,22 @@ impl Tx<'_> {
 
     /// The same, for records already encoded (by an import's parsing thread).
     pub fn append_encoded(&mut self, records: Vec<Encoded>) -> Result<AppendStats> {
-        let mut stats = AppendStats::default();
         let mut touched = Touched::default();
+        let stats = self.append_deferred(records, &mut touched)?;
+        self.derive(touched)?;
+        Ok(stats)
+    }
+
+    /// Appends events but leaves the conversation summaries of `touched` to a
+    /// later [`Tx::derive`]. Only for a process alone with the store (a bulk
+    /// import), which derives at each durable commit: a crash loses the
+    /// non-durable commits in between whole, events and all.
+    pub fn append_deferred(&mut self, records: Vec<Encoded>, touched: &mut Touched) -> Result<AppendStats> {
+        let mut stats = AppendStats::default();
         for Encoded { record, bytes } in records {
             let seq = self.next_seq;
             let stored = match record {
-                Record::Conv(ev) => self.index_conv_event(ev, bytes, seq, &mut touched)?,
+                Record::Conv(ev) => self.index_conv_event(ev, bytes, seq, touched)?,
                 Record::Agent(a) => self.index_agent(&a)?.then_some(bytes),
                 Record::Contact(c) => self.index_contact(&c)?.then_some(bytes),
             };
@@ -109,7 +119,6 @@ impl Tx<'_> {
                 None => stats.duplicates += 1,
             }
         }
-        self.derive(touched)?;
         Ok(stats)
     }
 
@@ -141,19 +150,20 @@ impl Tx<'_> {
         touched: &mut Touched,
     ) -> Result<Option<Vec<u8>>> {
         let (internal, is_new) = self.conv_internal(&ev.conversation, touched)?;
-        if let std::collections::btree_map::Entry::Vacant(slot) = touched.convs.entry(internal) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = touched.convs.entry(internal) {
             let old: Option<Conversation> = if is_new {
                 None
             } else {
                 self.d.conversations.get(internal)?.map(|v| decode(v.value(), "conversation")).transpose()?
             };
-            let index = old.as_ref().map(|o| o.events.clone()).unwrap_or_default();
-            slot.insert(TouchedConv { old, index, new: Vec::new(), id: ev.conversation.clone() });
+            let written = old.as_ref().map(|o| (o.last_event, o.contact.clone()));
+            let summary = old.unwrap_or_else(|| Conversation::new(internal, &ev.conversation));
+            slot.insert(TouchedConv { summary, written, refold: false, changed: false });
         }
         let key = dedup_key(&ev, &encoded);
         let fp = fingerprint(&key);
         let tc = touched.convs.get(&internal).expect("inserted above");
-        for &(other, ofp) in &tc.index {
+        for &(other, ofp) in &tc.summary.events {
             if ofp == fp && self.same_key(other, &key)? {
                 return Ok(None);
             }
@@ -167,8 +177,13 @@ impl Tx<'_> {
             }
         }
         let tc = touched.convs.get_mut(&internal).expect("inserted above");
-        tc.index.push((seq, fp));
-        tc.new.push((ev.ts, seq, ev));
+        tc.changed = true;
+        if !tc.refold && tc.summary.is_after(ev.ts, seq) {
+            tc.summary.apply(&ev, seq);
+        } else {
+            tc.refold = true;
+        }
+        tc.summary.events.push((seq, fp));
         Ok(Some(encoded))
     }
 
@@ -212,38 +227,20 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// Writes the summary of every touched conversation: folded incrementally
-    /// when the new events all come after its last one, else refolded whole.
+    /// Writes the summary of every touched conversation (refolding those that
+    /// got events older than their last one) and its index rows.
     pub(crate) fn derive(&mut self, touched: Touched) -> Result<()> {
-        for (internal, mut tc) in touched.convs {
-            if tc.new.is_empty() {
+        for (internal, tc) in touched.convs {
+            if !tc.changed {
                 continue;
             }
-            tc.new.sort_by_key(|(ts, seq, _)| (*ts, *seq));
-            let mut summary = match &tc.old {
-                Some(o) if o.is_after(tc.new[0].0, tc.new[0].1) => {
-                    let mut s = o.clone();
-                    for (_, seq, ev) in &tc.new {
-                        s.apply(ev, *seq);
-                    }
-                    s
-                }
-                None => {
-                    let mut s = Conversation::new(internal, &tc.id);
-                    for (_, seq, ev) in &tc.new {
-                        s.apply(ev, *seq);
-                    }
-                    s
-                }
-                Some(o) => self.refold(internal, &tc.id, &o.events, &tc.new)?,
-            };
-            summary.events = tc.index;
-            if let Some(o) = &tc.old {
-                self.d.by_activity.remove((o.last_event, internal))?;
+            let summary = if tc.refold { self.refold(internal, &tc.summary)? } else { tc.summary };
+            if let Some((last_event, _)) = &tc.written {
+                self.d.by_activity.remove((*last_event, internal))?;
             }
             self.d.by_activity.insert((summary.last_event, internal), ())?;
             if let Some(c) = &summary.contact
-                && tc.old.as_ref().and_then(|o| o.contact.as_ref()) != Some(c)
+                && tc.written.as_ref().and_then(|w| w.1.as_ref()) != Some(c)
             {
                 self.d.contact_convs.insert((c.as_str(), internal), ())?;
             }
@@ -252,28 +249,22 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Folds a conversation from its stored events plus the new ones.
-    fn refold(
-        &self,
-        internal: u64,
-        id: &str,
-        stored: &[(u64, u32)],
-        new: &[(i64, u64, ConvEvent)],
-    ) -> Result<Conversation> {
-        let mut all: Vec<(i64, u64, ConvEvent)> = Vec::with_capacity(stored.len() + new.len());
-        for &(seq, _) in stored {
+    /// Folds a conversation again from all its (stored) events, in timeline order.
+    fn refold(&self, internal: u64, current: &Conversation) -> Result<Conversation> {
+        let mut all: Vec<(i64, u64, ConvEvent)> = Vec::with_capacity(current.events.len());
+        for &(seq, _) in &current.events {
             if let Some(v) = self.events.get(seq)?
                 && let Record::Conv(ev) = decode::<Record>(v.value(), "event")?
             {
                 all.push((ev.ts, seq, ev));
             }
         }
-        all.extend(new.iter().cloned());
         all.sort_by_key(|(ts, seq, _)| (*ts, *seq));
-        let mut s = Conversation::new(internal, id);
+        let mut s = Conversation::new(internal, &current.id);
         for (_, seq, ev) in &all {
             s.apply(ev, *seq);
         }
+        s.events = current.events.clone();
         Ok(s)
     }
 }

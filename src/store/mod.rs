@@ -35,17 +35,28 @@ pub const DB_FILE: &str = "chatledger.redb";
 pub struct Store {
     db: Database,
     path: PathBuf,
+    exclusive: bool,
+}
+
+/// How a process shares the store with other chatledger processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Others may open it too (the server: so that CLI commands work beside it).
+    Shared,
+    /// Alone if nobody else has it open (faster bulk writes), else shared (CLI commands).
+    PreferExclusive,
 }
 
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
     /// redb page cache; the default keeps a 1M-conversation import well under 300 MB.
     pub cache_bytes: usize,
+    pub sharing: Sharing,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { cache_bytes: 64 * 1024 * 1024 }
+        OpenOptions { cache_bytes: 64 * 1024 * 1024, sharing: Sharing::Shared }
     }
 }
 
@@ -59,11 +70,18 @@ impl Store {
     }
 
     pub fn open_file(path: &Path, opts: &OpenOptions) -> Result<Store> {
-        let db = Database::builder()
-            .set_cache_size(opts.cache_bytes)
-            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
-            .create(path)?;
-        let store = Store { db, path: path.to_path_buf() };
+        let open = |mode| Database::builder().set_cache_size(opts.cache_bytes).set_concurrency_mode(mode).create(path);
+        // Shared (multi-process) commits cost more: every commit saves the allocator
+        // state for the other processes. A process alone with the store skips that.
+        let (db, exclusive) = match opts.sharing {
+            Sharing::Shared => (open(ConcurrencyMode::MultiWriter)?, false),
+            Sharing::PreferExclusive => match open(ConcurrencyMode::ExclusiveWriter) {
+                Ok(db) => (db, true),
+                Err(redb::DatabaseError::DatabaseAlreadyOpen) => (open(ConcurrencyMode::MultiWriter)?, false),
+                Err(e) => return Err(e.into()),
+            },
+        };
+        let store = Store { db, path: path.to_path_buf(), exclusive };
         store.init()?;
         Ok(store)
     }
@@ -105,9 +123,22 @@ impl Store {
     }
 
     fn begin_write(&self) -> Result<WriteTransaction> {
+        self.begin_write_durable(true)
+    }
+
+    /// A write transaction; `durable: false` (only honoured when this process
+    /// has the store alone) skips the sync, for all but every few batches of a
+    /// bulk import. A crash loses such commits whole, never part of one.
+    fn begin_write_durable(&self, durable: bool) -> Result<WriteTransaction> {
         let mut txn = self.db.begin_write()?;
-        txn.set_durability(Durability::Immediate).map_err(|e| StoreError::Db(e.to_string()))?;
+        let d = if durable || !self.exclusive { Durability::Immediate } else { Durability::None };
+        txn.set_durability(d).map_err(|e| StoreError::Db(e.to_string()))?;
         Ok(txn)
+    }
+
+    /// Whether this process has the store alone.
+    pub fn is_exclusive(&self) -> bool {
+        self.exclusive
     }
 
     pub(crate) fn begin_read(&self) -> Result<ReadTransaction> {
@@ -124,7 +155,12 @@ impl Store {
     /// everything `f` wrote, and commits. Nothing is visible (or acknowledged)
     /// before the commit returns.
     pub fn write<R>(&self, spec: AuditSpec, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
-        let txn = self.begin_write()?;
+        self.write_with(spec, true, f)
+    }
+
+    /// [`Store::write`] with a choice of durability (see `begin_write_durable`).
+    pub fn write_with<R>(&self, spec: AuditSpec, durable: bool, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
+        let txn = self.begin_write_durable(durable)?;
         let r = {
             let mut tx = Tx::open(&txn)?;
             let r = f(&mut tx)?;

@@ -54,3 +54,10 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// Rewrites the file without its free pages. Needs the store alone.
+    pub fn compact(&mut self) -> Result<bool> {
+        Ok(self.db.compact(redb::CompactionMode::Balanced)?)
+    }
+}

@@ -18,7 +18,7 @@ fn demo_file(dir: &std::path::Path, conversations: &str, seed: &str) -> std::pat
 #[test]
 fn kill_9_during_an_import_loses_nothing_acknowledged_and_doubles_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let file = demo_file(dir.path(), "4000", "5");
+    let file = demo_file(dir.path(), "8000", "5");
     let reference = dir.path().join("ref");
     assert_eq!(cli(&reference, &["import", file.to_str().unwrap()]).status.code(), Some(0));
     let expected = cli(&reference, &["export"]).stdout;
@@ -27,7 +27,7 @@ fn kill_9_during_an_import_loses_nothing_acknowledged_and_doubles_nothing() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chatledger"))
         .arg("--data")
         .arg(&data)
-        .args(["import", file.to_str().unwrap(), "--batch", "2000"])
+        .args(["import", file.to_str().unwrap(), "--batch", "200"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -37,7 +37,7 @@ fn kill_9_during_an_import_loses_nothing_acknowledged_and_doubles_nothing() {
     loop {
         std::thread::sleep(Duration::from_millis(50));
         let size = std::fs::metadata(data.join("chatledger.redb")).map(|m| m.len()).unwrap_or(0);
-        if size > 2_000_000 || started.elapsed() > Duration::from_secs(20) {
+        if size > 4_000_000 || started.elapsed() > Duration::from_secs(20) {
             break;
         }
     }

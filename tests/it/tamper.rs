@@ -72,11 +72,12 @@ fn an_altered_audit_entry_is_caught_and_named() {
 #[test]
 fn a_user_record_changed_behind_the_back_is_caught() {
     let (_d, data) = imported_store();
-    let out = cli_stdin(&data, &["user", "add", "eve", "--role", "qa", "--password-stdin"], Some(b"password-123\n"));
+    let out =
+        cli_stdin(&data, &["user", "add", "mallory", "--role", "qa", "--password-stdin"], Some(b"password-123\n"));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(cli(&data, &["verify"]).status.code(), Some(0));
     // Turn the qa user into something else by flipping a byte of its stored record.
-    alter(&data, b"eve");
+    alter(&data, b"mallory");
     let out = cli(&data, &["verify"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 }
