@@ -6,7 +6,7 @@ use thiserror::Error;
 use super::password;
 use super::principal::{Principal, Via};
 use crate::domain::{UserRole, time::now_ms};
-use crate::store::users::{ApiToken, Session, User};
+use crate::store::users::{ApiToken, Session, User, session_target};
 use crate::store::{Actor, AuditSpec, Store, StoreError, audit::hash_bytes};
 
 pub const SESSION_COOKIE: &str = "chatledger_session";
@@ -41,7 +41,8 @@ pub fn sign_in(
     let user = store.user(username)?;
     // Verify against a dummy hash when the user does not exist, so timing does not tell.
     let ok = match &user {
-        Some(u) => u.active && password::verify(pw, &u.password_hash),
+        // Verify first, so that an inactive account answers as slowly as an active one.
+        Some(u) => password::verify(pw, &u.password_hash) && u.active,
         None => {
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
             let _ = password::verify(pw, DUMMY.get_or_init(|| password::hash("not a password")));
@@ -56,9 +57,10 @@ pub fn sign_in(
     let s = Session { username: user.username.clone(), created: now, expires: now + (hours as i64) * 3_600_000 };
     let mut who = actor.clone();
     who.who = format!("user:{}", user.username);
+    let key = hash_bytes(secret.as_bytes());
     store.create_session(
-        AuditSpec::new(&who, "auth.signin", format!("user:{}", user.username)),
-        &hash_bytes(secret.as_bytes()),
+        AuditSpec::new(&who, "auth.signin", session_target(&key)).detail(format!("user:{}", user.username)),
+        &key,
         &s,
     )?;
     Ok((secret, principal(&user, Via::Session)))
@@ -69,7 +71,8 @@ fn principal(u: &User, via: Via) -> Principal {
 }
 
 pub fn sign_out(store: &Store, actor: &Actor, secret: &str) -> Result<(), AuthError> {
-    store.end_session(AuditSpec::new(actor, "auth.signout", actor.who.clone()), &hash_bytes(secret.as_bytes()))?;
+    let key = hash_bytes(secret.as_bytes());
+    store.end_session(AuditSpec::new(actor, "auth.signout", session_target(&key)), &key)?;
     Ok(())
 }
 

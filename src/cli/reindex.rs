@@ -5,6 +5,9 @@ use super::{Global, open_store, progress};
 pub fn run(g: &Global) -> anyhow::Result<i32> {
     let loaded = g.load(Figment::new())?;
     let store = open_store(&loaded)?;
+    if !store.is_exclusive() {
+        anyhow::bail!("another chatledger process (the server?) has the store open; stop it first");
+    }
     let pb = progress::bar(0, "reindexing");
     let started = std::time::Instant::now();
     store.reindex(&mut |done, total| {

@@ -178,8 +178,9 @@ fn parse_conv(ty: &str, m: &mut Map<String, Value>) -> Result<ConvEvent, Rejecti
                 },
                 _ => return reject("message lacks `sender`"),
             };
-            let agent =
-                if sender == Sender::Agent { Some(need(m, "agent", "agent message")?) } else { opt(m, "agent")? };
+            // Only an agent's message names its agent; on another sender the field is kept
+            // as an unknown field, so it can never make an agent a party to the conversation.
+            let agent = if sender == Sender::Agent { Some(need(m, "agent", "agent message")?) } else { None };
             let attachments = match m.get("attachments") {
                 None | Some(Value::Null) => None,
                 Some(v @ Value::Array(_)) => match serde_json::from_value::<Vec<Attachment>>(v.clone()) {
@@ -198,7 +199,11 @@ fn parse_conv(ty: &str, m: &mut Map<String, Value>) -> Result<ConvEvent, Rejecti
                     text: opt(m, "text")?,
                     attachments,
                 },
-                &["id", "channel", "sender", "agent", "contact", "text", "attachments"],
+                if sender == Sender::Agent {
+                    &["id", "channel", "sender", "agent", "contact", "text", "attachments"]
+                } else {
+                    &["id", "channel", "sender", "contact", "text", "attachments"]
+                },
             )
         }
         "edit" => (Body::Edit { message: need(m, "message", "edit")?, text: opt(m, "text")? }, &["message", "text"]),
@@ -224,7 +229,7 @@ fn parse_conv(ty: &str, m: &mut Map<String, Value>) -> Result<ConvEvent, Rejecti
         "note" => (Body::Note { agent: need(m, "agent", "note")?, text: opt(m, "text")? }, &["agent", "text"]),
         "tag" => (Body::Tag { tag: need(m, "tag", "tag")? }, &["tag"]),
         "untag" => (Body::Untag { tag: need(m, "tag", "untag")? }, &["tag"]),
-        "resolve" => (Body::Resolve { agent: opt(m, "agent")? }, &["agent"]),
+        "resolve" => (Body::Resolve { agent: opt(m, "agent")?.filter(|a| !a.is_empty()) }, &["agent"]),
         "reopen" => (Body::Reopen, &[]),
         "csat" => {
             let score = match m.get("score") {

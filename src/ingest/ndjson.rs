@@ -76,9 +76,10 @@ pub fn import(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> ImportSummary {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
     let mut s = ImportSummary::default();
     std::thread::scope(|scope| {
+        // Inside the scope, so that a panicking writer drops `rx` and frees the parser.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
         let parser = scope.spawn(move || parse_batches(reader, opts, tx));
         let mut w = Writer { store, actor, opts, batches: 0, touched: Touched::default() };
         for b in rx.iter() {
@@ -216,6 +217,9 @@ impl Writer<'_> {
         let touched = &mut self.touched;
         let stats = self.store.write_with(spec, durable, |tx| {
             let st = tx.append_deferred(b.records, touched)?;
+            // While summaries wait in memory, the stored ones are behind the events: if
+            // this import dies without a clean end, the next open rebuilds them.
+            tx.set_meta_flag("derived_dirty", !durable)?;
             if durable {
                 tx.derive(std::mem::take(touched))?;
             }

@@ -100,9 +100,11 @@ fn redact(item: &mut TimelineItem) {
     item.redacted = true;
     item.current_text = None;
     item.revisions.clear();
+    // Only the event's frame stays: unknown fields (a subject, a caption) may hold content.
+    const KEEP: &[&str] =
+        &["type", "conversation", "id", "message", "ts", "channel", "sender", "agent", "contact", "by"];
     if let Some(m) = item.event.as_object_mut() {
-        m.remove("text");
-        m.remove("attachments");
+        m.retain(|k, _| KEEP.contains(&k.as_str()));
     }
 }
 

@@ -239,10 +239,14 @@ impl Tx<'_> {
                 self.d.by_activity.remove((*last_event, internal))?;
             }
             self.d.by_activity.insert((summary.last_event, internal), ())?;
-            if let Some(c) = &summary.contact
-                && tc.written.as_ref().and_then(|w| w.1.as_ref()) != Some(c)
-            {
-                self.d.contact_convs.insert((c.as_str(), internal), ())?;
+            let before = tc.written.as_ref().and_then(|w| w.1.as_ref());
+            if before != summary.contact.as_ref() {
+                if let Some(old) = before {
+                    self.d.contact_convs.remove((old.as_str(), internal))?;
+                }
+                if let Some(c) = &summary.contact {
+                    self.d.contact_convs.insert((c.as_str(), internal), ())?;
+                }
             }
             self.d.conversations.insert(internal, encode(&summary).as_slice())?;
         }

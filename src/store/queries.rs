@@ -109,7 +109,7 @@ impl Store {
         let mut items = Vec::new();
         let mut next = None;
         for item in idx.range(lo..hi)?.rev() {
-            let (ts, internal) = item?.0.value();
+            let (_, internal) = item?.0.value();
             let Some(v) = convs.get(internal)? else { continue };
             let c: Conversation = decode(v.value(), "conversation")?;
             if !matches(&c, f, team_agents.as_deref()) {
@@ -119,7 +119,6 @@ impl Store {
                 next = items.last().map(|l: &Conversation| (l.last_event, l.internal));
                 break;
             }
-            let _ = ts;
             items.push(c);
         }
         Ok(Page { items, next })

@@ -41,6 +41,17 @@ pub struct ApiToken {
     pub revoked: Option<Millis>,
 }
 
+/// The hash the audit trail records for a row whose key matters (a token's or a
+/// session's secret hash): moving a row under another key changes it.
+pub fn keyed_hash(key: &[u8], value: &[u8]) -> [u8; 32] {
+    hash_bytes(&[key, value].concat())
+}
+
+/// The audit target naming a session: the first bytes of its secret's hash.
+pub fn session_target(secret_hash: &[u8]) -> String {
+    format!("session:{}", hex::encode(&secret_hash[..6]))
+}
+
 impl Store {
     pub fn user(&self, name: &str) -> Result<Option<User>> {
         let txn = self.begin_read()?;
@@ -81,9 +92,11 @@ impl Store {
                 Some(v) => decode(v.value(), "user")?,
                 None => return Err(StoreError::NotFound(format!("user {name:?}"))),
             };
+            let old_hash = u.password_hash.clone();
             f(&mut u);
             tx.put_user(&u)?;
-            if !u.active {
+            // A deactivated user, or a new password, ends every session of the user.
+            if !u.active || u.password_hash != old_hash {
                 tx.drop_sessions_of(name)?;
             }
             Ok(u)
@@ -92,7 +105,9 @@ impl Store {
 
     pub fn create_session(&self, spec: AuditSpec, secret_hash: &[u8; 32], s: &Session) -> Result<()> {
         self.write(spec, |tx| {
-            tx.sessions.insert(secret_hash.as_slice(), encode(s).as_slice())?;
+            let bytes = encode(s);
+            tx.data_hash = Some(keyed_hash(secret_hash, &bytes));
+            tx.sessions.insert(secret_hash.as_slice(), bytes.as_slice())?;
             Ok(())
         })
     }
@@ -160,7 +175,7 @@ impl super::Tx<'_> {
 
     fn put_token(&mut self, key: &[u8; 32], t: &ApiToken) -> Result<()> {
         let bytes = encode(t);
-        self.data_hash = Some(hash_bytes(&bytes));
+        self.data_hash = Some(keyed_hash(key, &bytes));
         self.tokens.insert(key.as_slice(), bytes.as_slice())?;
         Ok(())
     }

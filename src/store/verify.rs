@@ -10,7 +10,7 @@ use super::audit::{self, EventsHasher, Hash, hash_bytes};
 use super::codec::decode;
 use super::error::Result;
 use super::tables::*;
-use super::users::{ApiToken, User};
+use super::users::{ApiToken, keyed_hash, session_target};
 use super::{ChainHead, Store};
 use crate::domain::Record;
 
@@ -118,34 +118,40 @@ impl Store {
                 "event {next_event}: not recorded by any audit entry (inserted behind the appliance's back)"
             ));
         }
-        if problems.is_empty() {
-            for item in txn.open_table(USERS)?.iter()? {
-                let (k, v) = item?;
-                let target = format!("user:{}", k.value());
-                let ok = decode::<User>(v.value(), "user").is_ok()
-                    && latest_data.get(&target) == Some(&Some(hash_bytes(v.value())));
-                if !ok {
-                    problems.push(format!("{target}: stored record does not match its last audit entry (altered)"));
-                    break;
-                }
+        // Users, tokens and sessions must each match the hash their last audit entry
+        // recorded (tokens and sessions together with their key), and a row that an
+        // entry recorded must still exist.
+        let mut seen = std::collections::HashSet::new();
+        let mut check = |target: String, actual: Hash, problems: &mut Vec<String>| {
+            if problems.is_empty() && latest_data.get(&target) != Some(&Some(actual)) {
+                problems
+                    .push(format!("{target}: stored record does not match its last audit entry (altered or inserted)"));
+            }
+            seen.insert(target);
+        };
+        for item in txn.open_table(USERS)?.iter()? {
+            let (k, v) = item?;
+            check(format!("user:{}", k.value()), hash_bytes(v.value()), &mut problems);
+        }
+        for item in txn.open_table(TOKENS)?.iter()? {
+            let (k, v) = item?;
+            match decode::<ApiToken>(v.value(), "token") {
+                Ok(t) => check(format!("token:{}", t.id), keyed_hash(k.value(), v.value()), &mut problems),
+                Err(_) => problems.push("an API token record is unreadable (altered)".into()),
             }
         }
-        if problems.is_empty() {
-            for item in txn.open_table(TOKENS)?.iter()? {
-                let (_, v) = item?;
-                let t: ApiToken = match decode(v.value(), "token") {
-                    Ok(t) => t,
-                    Err(_) => {
-                        problems.push("an API token record is unreadable (altered)".into());
-                        break;
-                    }
-                };
-                let target = format!("token:{}", t.id);
-                if latest_data.get(&target) != Some(&Some(hash_bytes(v.value()))) {
-                    problems.push(format!("{target}: stored record does not match its last audit entry (altered)"));
-                    break;
-                }
-            }
+        for item in txn.open_table(SESSIONS)?.iter()? {
+            let (k, v) = item?;
+            check(session_target(k.value()), keyed_hash(k.value(), v.value()), &mut problems);
+        }
+        if problems.is_empty()
+            && let Some(gone) = latest_data
+                .keys()
+                .filter(|t| t.starts_with("user:") || t.starts_with("token:"))
+                .find(|t| !seen.contains(*t))
+        {
+            problems
+                .push(format!("{gone}: recorded by the audit trail but missing (deleted behind the appliance's back)"));
         }
         progress(done, total);
         Ok(VerifyReport { ok: problems.is_empty(), audit_entries: done, events: next_event - 1, head, problems })

@@ -160,3 +160,40 @@ fn roles_limit_what_a_user_may_do() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
 }
+
+#[test]
+fn changing_ones_own_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::start();
+    let wang = app.token_for("wang", UserRole::Manager, None);
+    let url = app.url("/api/v1/users/wang");
+    let (s, _) = send_json("PATCH", &url, Some(&wang), &json!({"password": "new-password-1"}));
+    assert_eq!(s, 400, "no current password given");
+    let (s, _) =
+        send_json("PATCH", &url, Some(&wang), &json!({"password": "new-password-1", "current_password": "nope"}));
+    assert_eq!(s, 400);
+    // A session opened before the change ends with it.
+    let a = agent();
+    let resp = a
+        .post(&app.url("/api/v1/auth/signin"))
+        .send_json(json!({"username":"wang","password":"password-123"}))
+        .unwrap();
+    let pair = resp.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let (s, _) = send_json(
+        "PATCH",
+        &url,
+        Some(&wang),
+        &json!({"password": "new-password-1", "current_password": "password-123"}),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(a.get(&app.url("/api/v1/auth/me")).header("Cookie", &pair).call().unwrap().status().as_u16(), 401);
+    let (s, _) = send_json(
+        "POST",
+        &app.url("/api/v1/auth/signin"),
+        None,
+        &json!({"username":"wang","password":"new-password-1"}),
+    );
+    assert_eq!(s, 200);
+    // A role change does not let a user promote itself.
+    let (s, _) = send_json("PATCH", &url, Some(&wang), &json!({"role": "admin"}));
+    assert_eq!(s, 403);
+}

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use super::time_param;
 use crate::domain::{Channel, UserRole};
 use crate::http::AppState;
-use crate::http::error::{ApiError, blocking};
+use crate::http::error::ApiError;
 use crate::http::extract::{ADMINS, Auth};
 use crate::ingest::{ImportOptions, ImportSummary, import};
 use crate::store::AuditSpec;
@@ -67,8 +67,11 @@ pub async fn import_events(
         Ok::<_, ApiError>(())
     };
     let (fed, summary) = futures_util::join!(feed, worker);
-    let summary = summary?;
-    fed?;
+    let mut summary = summary?;
+    // A body cut off midway: what came before is stored; say so with the summary.
+    if let Err(e) = fed {
+        summary.error.get_or_insert(e.message);
+    }
     if let Some(e) = &summary.error {
         tracing::error!(error = %e, committed = summary.committed_lines, "import stopped");
     }
@@ -110,7 +113,7 @@ pub async fn export_events(
         q.conversation, q.channel, q.agent, q.from, q.to
     ));
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(32);
-    // Audit first and fail before streaming if that fails.
+    // Store::export records the export in the audit trail before it writes the first line.
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let mut buf = Vec::with_capacity(64 * 1024);
@@ -135,7 +138,6 @@ pub async fn export_events(
             }
         }
     });
-    let _ = blocking::<(), ApiError>(|| Ok(())).await;
     let stream = tokio_stream_from(rx);
     Ok(HttpResponse::Ok().content_type("application/x-ndjson").streaming(stream))
 }

@@ -75,6 +75,8 @@ pub struct UserChange {
     pub agent: Option<String>,
     pub active: Option<bool>,
     pub password: Option<String>,
+    /// Needed to change one's own password.
+    pub current_password: Option<String>,
     pub locale: Option<String>,
 }
 
@@ -95,8 +97,23 @@ pub async fn update(
     if !auth.who.is(ADMINS) && (!is_self || admin_fields) {
         return Err(ApiError::forbidden());
     }
+    if c.role == Some(UserRole::Agent) && c.agent.as_deref().unwrap_or("").is_empty() {
+        return Err(ApiError::bad("an agent user must be linked to an agent id"));
+    }
     if is_self && c.active == Some(false) {
         return Err(ApiError::bad("you cannot deactivate yourself"));
+    }
+    if is_self && c.password.is_some() {
+        let given = c.current_password.clone().unwrap_or_default();
+        let st = state.clone();
+        let who = name.clone();
+        let ok = blocking(move || {
+            Ok::<_, ApiError>(st.store.user(&who)?.is_some_and(|u| password::verify(&given, &u.password_hash)))
+        })
+        .await?;
+        if !ok {
+            return Err(ApiError::bad("to change your password, give your current one as `current_password`"));
+        }
     }
     let new_hash = match &c.password {
         Some(p) => {
