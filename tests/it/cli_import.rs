@@ -87,6 +87,7 @@ fn an_export_imported_elsewhere_reproduces_the_same_store() {
     let sample = fixture("sample.ndjson");
     assert_eq!(cli(&a, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
     let e1 = dir.path().join("e1.ndjson");
+    let e1_path = e1.clone();
     assert_eq!(cli(&a, &["export", "-o", e1.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(cli(&b, &["import", e1.to_str().unwrap()]).status.code(), Some(0));
     let e2 = cli(&b, &["export"]).stdout;
@@ -114,6 +115,15 @@ fn an_export_imported_elsewhere_reproduces_the_same_store() {
         .collect();
     assert_eq!(la.len(), 403);
     assert_eq!(la, lb);
+    drop((sa, sb));
+
+    // A large import alone with the store ends compacted, and the store still verifies.
+    let c = dir.path().join("c");
+    let out = cli(&c, &["import", e1_path.to_str().unwrap(), "--compact-after", "1000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("compacting"), "{}", text(&out));
+    assert_eq!(cli(&c, &["export"]).stdout, e2);
+    assert_eq!(cli(&c, &["verify"]).status.code(), Some(0));
 }
 
 #[test]
