@@ -101,17 +101,23 @@ impl Store {
         Ok(out)
     }
 
+    /// A contact with the internal ids of its conversations. A contact named by
+    /// messages but never declared by a record is shown with its id only.
     pub fn contact(&self, id: &str) -> Result<Option<(ContactRecord, Vec<u64>)>> {
         let txn = self.begin_read()?;
         let t = txn.open_table(CONTACTS)?;
-        let Some(c) = t.get(id)?.map(|v| decode::<ContactRecord>(v.value(), "contact")).transpose()? else {
-            return Ok(None);
-        };
+        let record = t.get(id)?.map(|v| decode::<ContactRecord>(v.value(), "contact")).transpose()?;
         let idx = txn.open_table(CONTACT_CONVS)?;
         let mut convs = Vec::new();
         for item in idx.range((id, 0)..=(id, u64::MAX))? {
             convs.push(item?.0.value().1);
         }
-        Ok(Some((c, convs)))
+        Ok(match record {
+            Some(c) => Some((c, convs)),
+            None if !convs.is_empty() => {
+                Some((ContactRecord { id: id.into(), name: None, handles: None, tags: None, extra: None }, convs))
+            }
+            None => None,
+        })
     }
 }

@@ -136,3 +136,52 @@ fn lists_filter_and_paginate_and_history_outlives_agents() {
     assert_eq!(convs.len(), 2);
     assert!(convs.contains(&"c-2") && convs.contains(&"c-3"));
 }
+
+#[test]
+fn only_an_agents_own_message_makes_it_a_party_and_redaction_keeps_only_the_frame() {
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let lines = concat!(
+        r#"{"type":"message","conversation":"x-1","id":"m1","channel":"email","ts":"2026-11-05T08:00:00Z","sender":"customer","contact":"k-9","agent":"a-07","text":"hi","subject":"Invoice 77 with my card number"}"#,
+        "\n",
+        r#"{"type":"delete","conversation":"x-1","message":"m1","ts":"2026-11-05T08:01:00Z","by":"customer"}"#,
+        "\n",
+        r#"{"type":"message","conversation":"x-1","id":"m2","channel":"email","ts":"2026-11-05T08:02:00Z","sender":"agent","agent":"a-08","text":"hello"}"#,
+        "\n",
+    );
+    let (s, sum) = post_bytes(&app.url("/api/v1/events"), &admin, lines.as_bytes());
+    assert_eq!((s, sum["accepted"].as_u64()), (200, Some(3)), "{sum}");
+    // a-07 was only named on a customer's message: not a party, no access.
+    let a07 = app.token_for("a07", UserRole::Agent, Some("a-07"));
+    assert_eq!(get(&app.url("/api/v1/conversations/x-1"), Some(&a07)).0, 404);
+    // a-08 answered: it sees the conversation, but of the recalled message only its frame.
+    let a08 = app.token_for("a08", UserRole::Agent, Some("a-08"));
+    let (s, t) = get(&app.url("/api/v1/conversations/x-1"), Some(&a08));
+    assert_eq!(s, 200);
+    let m1 = &t["timeline"][0];
+    assert_eq!(m1["redacted"], true);
+    assert!(m1["event"].get("subject").is_none(), "{m1}");
+    assert!(!t.to_string().contains("card number"));
+    // The field is kept in the record, for those allowed to see it.
+    let (_, full) = get(&app.url("/api/v1/conversations/x-1"), Some(&admin));
+    assert_eq!(full["timeline"][0]["event"]["agent"], "a-07");
+    assert_eq!(full["conversation"]["agents"], serde_json::json!(["a-08"]));
+}
+
+#[test]
+fn a_late_older_message_refolds_the_conversation_and_moves_its_contact() {
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let first = r#"{"type":"message","conversation":"y-1","id":"m2","channel":"line","ts":"2026-11-05T10:00:00Z","sender":"customer","contact":"k-2","text":"again"}"#;
+    let late = r#"{"type":"message","conversation":"y-1","id":"m1","channel":"whatsapp","ts":"2026-11-05T09:00:00Z","sender":"customer","contact":"k-1","text":"first"}"#;
+    post_bytes(&app.url("/api/v1/events"), &admin, first.as_bytes());
+    post_bytes(&app.url("/api/v1/events"), &admin, late.as_bytes());
+    let (_, t) = get(&app.url("/api/v1/conversations/y-1"), Some(&admin));
+    assert_eq!(t["conversation"]["channel"], "whatsapp", "the channel of the first message in the timeline");
+    assert_eq!(t["conversation"]["contact"], "k-1");
+    assert_eq!(t["timeline"][0]["event"]["id"], "m1");
+    let (_, k1) = get(&app.url("/api/v1/contacts/k-1"), Some(&admin));
+    assert_eq!(k1["conversations"].as_array().map(Vec::len), Some(1));
+    let (s, k2) = get(&app.url("/api/v1/contacts/k-2"), Some(&admin));
+    assert!(s == 404 || k2["conversations"].as_array().map(Vec::len) == Some(0), "{k2}");
+}
