@@ -107,6 +107,31 @@ fn a_backup_taken_while_the_server_runs_serves_the_same_record() {
     let a = cli(&app.data(), &["export", "--no-directory"]).stdout;
     let b = cli(&backup, &["export", "--no-directory"]).stdout;
     assert_eq!(a, b);
+    // `chatledger serve --data PATH` runs from the copy: the real binary, its banner, HTTP.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_chatledger"))
+        .arg("--data")
+        .arg(&backup)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut reader = std::io::BufReader::new(server.stdout.take().unwrap());
+    let url = loop {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut reader, &mut line).unwrap() > 0, "banner ended: {banner}");
+        banner.push_str(&line);
+        if let Some(u) = line.trim().strip_prefix("URL:") {
+            break u.trim().trim_end_matches('/').to_string();
+        }
+    };
+    // The API token made on the original works on the copy: users and tokens came along.
+    let (s, list) = get(&format!("{url}/api/v1/conversations?limit=5"), Some(&admin));
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(3));
     // A second backup to the same place is refused, not overwritten.
     let out = cli(&app.data(), &["backup", backup.to_str().unwrap()]);
     assert_ne!(out.status.code(), Some(0));
