@@ -11,5 +11,6 @@ pub mod domain;
 pub mod http;
 pub mod ingest;
 pub mod logging;
+pub mod metrics;
 pub mod record;
 pub mod store;
