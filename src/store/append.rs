@@ -11,6 +11,7 @@ use redb::ReadableTable;
 use super::codec::{decode, encode};
 use super::directory::{merge_agent, merge_contact, stub_agent};
 use super::error::Result;
+use super::facts::fact_of;
 use super::summary::Conversation;
 use super::{Store, Tx};
 use crate::domain::{AgentRecord, Body, ContactRecord, ConvEvent, Record};
@@ -67,6 +68,8 @@ fn fingerprint(k: &DedupKey) -> u32 {
 /// otherwise the conversation is refolded from its stored events at `derive`.
 pub(crate) struct TouchedConv {
     summary: Conversation,
+    /// Its facts (see `facts.rs`), kept in step with `summary`.
+    facts: Vec<ConvEvent>,
     /// Key of its row in the recency index, and its contact, as last written.
     written: Option<(i64, Option<String>)>,
     refold: bool,
@@ -157,8 +160,14 @@ impl Tx<'_> {
                 self.d.conversations.get(internal)?.map(|v| decode(v.value(), "conversation")).transpose()?
             };
             let written = old.as_ref().map(|o| (o.last_event, o.contact.clone()));
+            let facts: Vec<ConvEvent> = match &old {
+                Some(_) => {
+                    self.d.facts.get(internal)?.map(|v| decode(v.value(), "facts")).transpose()?.unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
             let summary = old.unwrap_or_else(|| Conversation::new(internal, &ev.conversation));
-            slot.insert(TouchedConv { summary, written, refold: false, changed: false });
+            slot.insert(TouchedConv { summary, facts, written, refold: false, changed: false });
         }
         let key = dedup_key(&ev, &encoded);
         let fp = fingerprint(&key);
@@ -180,6 +189,7 @@ impl Tx<'_> {
         tc.changed = true;
         if !tc.refold && tc.summary.is_after(ev.ts, seq) {
             tc.summary.apply(&ev, seq);
+            tc.facts.extend(fact_of(&ev));
         } else {
             tc.refold = true;
         }
@@ -234,7 +244,8 @@ impl Tx<'_> {
             if !tc.changed {
                 continue;
             }
-            let summary = if tc.refold { self.refold(internal, &tc.summary)? } else { tc.summary };
+            let (summary, facts) = if tc.refold { self.refold(internal, &tc.summary)? } else { (tc.summary, tc.facts) };
+            self.d.facts.insert(internal, encode(&facts).as_slice())?;
             if let Some((last_event, _)) = &tc.written {
                 self.d.by_activity.remove((*last_event, internal))?;
             }
@@ -253,8 +264,9 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Folds a conversation again from all its (stored) events, in timeline order.
-    fn refold(&self, internal: u64, current: &Conversation) -> Result<Conversation> {
+    /// Folds a conversation again from all its (stored) events, in timeline order,
+    /// and derives its facts again.
+    fn refold(&self, internal: u64, current: &Conversation) -> Result<(Conversation, Vec<ConvEvent>)> {
         let mut all: Vec<(i64, u64, ConvEvent)> = Vec::with_capacity(current.events.len());
         for &(seq, _) in &current.events {
             if let Some(v) = self.events.get(seq)?
@@ -265,11 +277,13 @@ impl Tx<'_> {
         }
         all.sort_by_key(|(ts, seq, _)| (*ts, *seq));
         let mut s = Conversation::new(internal, &current.id);
+        let mut facts = Vec::with_capacity(all.len());
         for (_, seq, ev) in &all {
             s.apply(ev, *seq);
+            facts.extend(fact_of(ev));
         }
         s.events = current.events.clone();
-        Ok(s)
+        Ok((s, facts))
     }
 }
 

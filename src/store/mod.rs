@@ -10,6 +10,7 @@ pub mod codec;
 pub mod directory;
 pub mod error;
 pub mod export;
+pub mod facts;
 pub mod queries;
 pub mod reindex;
 pub mod stats;
@@ -215,6 +216,7 @@ pub struct Derived<'t> {
     pub(crate) contact_convs: Table<'t, (&'static str, u64), ()>,
     pub(crate) agents: Table<'t, &'static str, &'static [u8]>,
     pub(crate) contacts: Table<'t, &'static str, &'static [u8]>,
+    pub(crate) facts: Table<'t, u64, &'static [u8]>,
 }
 
 impl<'t> Tx<'t> {
@@ -226,6 +228,7 @@ impl<'t> Tx<'t> {
             contact_convs: txn.open_table(CONTACT_CONVS)?,
             agents: txn.open_table(AGENTS)?,
             contacts: txn.open_table(CONTACTS)?,
+            facts: txn.open_table(CONV_FACTS)?,
         })
     }
 

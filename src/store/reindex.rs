@@ -27,6 +27,7 @@ impl Store {
             txn.delete_table(CONTACT_CONVS)?;
             txn.delete_table(AGENTS)?;
             txn.delete_table(CONTACTS)?;
+            txn.delete_table(CONV_FACTS)?;
             Tx::open_derived(&txn)?;
             let n = txn.open_table(EVENTS)?.len()?;
             txn.commit()?;

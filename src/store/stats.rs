@@ -49,7 +49,8 @@ impl Store {
             CONV_BY_ACTIVITY,
             CONTACT_CONVS,
             AGENTS,
-            CONTACTS
+            CONTACTS,
+            CONV_FACTS
         );
         Ok(out)
     }

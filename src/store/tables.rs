@@ -31,6 +31,9 @@ pub const CONV_IDS: TableDefinition<&str, u64> = TableDefinition::new("conv_ids"
 /// *derived*: internal conversation id → encoded `Conversation`: its folded state
 /// and the (seq, fingerprint) of each of its events, which serve the timeline and dedup.
 pub const CONVERSATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("conversations");
+/// *derived*: internal conversation id → encoded facts: its events in timeline order
+/// without their content (no text, edits or recalls), which is all the metrics read.
+pub const CONV_FACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("conv_facts");
 /// *derived*: (last event ms, internal id) → (), for listing by recency and period.
 pub const CONV_BY_ACTIVITY: TableDefinition<(i64, u64), ()> = TableDefinition::new("conv_by_activity");
 /// *derived*: (contact id, internal conversation id) → (), a contact's history.
@@ -41,4 +44,5 @@ pub const AGENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("agents");
 pub const CONTACTS: TableDefinition<&str, &[u8]> = TableDefinition::new("contacts");
 
 /// Names of the derived tables, deleted and rebuilt by `reindex`.
-pub const DERIVED: &[&str] = &["conv_ids", "conversations", "conv_by_activity", "contact_convs", "agents", "contacts"];
+pub const DERIVED: &[&str] =
+    &["conv_ids", "conversations", "conv_facts", "conv_by_activity", "contact_convs", "agents", "contacts"];

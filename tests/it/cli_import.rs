@@ -147,7 +147,8 @@ fn reindex_rebuilds_every_derived_table_identically() {
         let s = chatledger::store::Store::open_dir(data, &Default::default()).unwrap();
         let items = s.list_conversations(&Default::default(), None, 100_000).unwrap().items;
         let agents = s.agents().unwrap();
-        (items, agents)
+        let facts: Vec<_> = items.iter().map(|c| s.conversation_facts(&c.id).unwrap().unwrap()).collect();
+        (items, agents, facts)
     };
     let before = snapshot(&data);
     let out = cli(&data, &["reindex"]);
@@ -179,4 +180,12 @@ fn reindex_rebuilds_every_derived_table_identically() {
         k
     };
     assert_eq!(key(&after.0), key(&inorder.0));
+    // The facts too: refolded out of order, rebuilt, or folded in order, they agree.
+    let by_id = |s: &(Vec<chatledger::store::Conversation>, Vec<_>, Vec<Vec<chatledger::domain::ConvEvent>>)| {
+        let mut v: Vec<_> = s.0.iter().map(|c| c.id.clone()).zip(s.2.iter().cloned()).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(by_id(&after), by_id(&inorder));
+    assert!(after.2.iter().all(|f| !f.is_empty()));
 }

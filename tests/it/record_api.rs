@@ -185,3 +185,34 @@ fn a_late_older_message_refolds_the_conversation_and_moves_its_contact() {
     let (s, k2) = get(&app.url("/api/v1/contacts/k-2"), Some(&admin));
     assert!(s == 404 || k2["conversations"].as_array().map(Vec::len) == Some(0), "{k2}");
 }
+
+#[test]
+fn the_facts_derived_with_the_events_give_a_conversations_figures() {
+    // Worked by hand from the sample's c-1 (all times +08:00 on 2026-11-02):
+    // 09:00:00 customer, 09:00:05 assign a-07, 09:02:00 a-07 answers → first response 120 s;
+    // 09:03:10 customer (wait starts), 09:03:50 customer (recalled, still counts),
+    // 09:06:00 transfer a-07 → a-20, 09:10:00 a-20 answers → reply 410 s, post-transfer 240 s;
+    // 09:30:00 resolve by a-20 → resolution 1800 s; duration 09:00 → 09:10 = 600 s held by a-20;
+    // turns C, A, C, A = depth 4; CSAT 5 while a-20 holds it.
+    let app = TestApp::start();
+    app.import_fixture("sample.ndjson");
+    let facts = app.store.conversation_facts("c-1").unwrap().unwrap();
+    assert!(
+        facts.iter().all(|f| !matches!(&f.body, chatledger::domain::Body::Message { text: Some(_), .. })),
+        "no text"
+    );
+    assert_eq!(facts.len(), 11, "13 events less the edit and the recall");
+    let a = chatledger::metrics::timeline::analyze(&facts);
+    assert_eq!(a.first_response.as_ref().map(|s| (s.seconds, s.agent.as_deref())), Some((120, Some("a-07"))));
+    assert_eq!(a.replies.iter().map(|s| s.seconds).collect::<Vec<_>>(), vec![120, 410]);
+    assert_eq!(
+        a.post_transfer.iter().map(|s| (s.seconds, s.agent.as_deref())).collect::<Vec<_>>(),
+        vec![(240, Some("a-20"))]
+    );
+    assert_eq!(a.resolution.as_ref().map(|s| (s.seconds, s.agent.as_deref())), Some((1800, Some("a-20"))));
+    assert_eq!(a.duration.as_ref().map(|s| (s.seconds, s.agent.as_deref())), Some((600, Some("a-20"))));
+    assert_eq!(a.depth, 4);
+    assert_eq!(a.csat.iter().map(|c| (c.1, c.2.as_deref())).collect::<Vec<_>>(), vec![(5, Some("a-20"))]);
+    assert_eq!(a.home.as_deref(), Some("a-07"));
+    assert_eq!(a.tags, vec!["refund".to_string()]);
+}
