@@ -11,7 +11,7 @@ use redb::ReadableTable;
 use super::codec::{decode, encode};
 use super::directory::{merge_agent, merge_contact, stub_agent};
 use super::error::Result;
-use super::facts::fact_of;
+use super::facts::Facts;
 use super::summary::Conversation;
 use super::{Store, Tx};
 use crate::domain::{AgentRecord, Body, ContactRecord, ConvEvent, Record};
@@ -69,7 +69,7 @@ fn fingerprint(k: &DedupKey) -> u32 {
 pub(crate) struct TouchedConv {
     summary: Conversation,
     /// Its facts (see `facts.rs`), kept in step with `summary`.
-    facts: Vec<ConvEvent>,
+    facts: Facts,
     /// Key of its row in the recency index, and its contact, as last written.
     written: Option<(i64, Option<String>)>,
     refold: bool,
@@ -160,11 +160,11 @@ impl Tx<'_> {
                 self.d.conversations.get(internal)?.map(|v| decode(v.value(), "conversation")).transpose()?
             };
             let written = old.as_ref().map(|o| (o.last_event, o.contact.clone()));
-            let facts: Vec<ConvEvent> = match &old {
+            let facts: Facts = match &old {
                 Some(_) => {
                     self.d.facts.get(internal)?.map(|v| decode(v.value(), "facts")).transpose()?.unwrap_or_default()
                 }
-                None => Vec::new(),
+                None => Facts::default(),
             };
             let summary = old.unwrap_or_else(|| Conversation::new(internal, &ev.conversation));
             slot.insert(TouchedConv { summary, facts, written, refold: false, changed: false });
@@ -189,7 +189,7 @@ impl Tx<'_> {
         tc.changed = true;
         if !tc.refold && tc.summary.is_after(ev.ts, seq) {
             tc.summary.apply(&ev, seq);
-            tc.facts.extend(fact_of(&ev));
+            tc.facts.push(&ev);
         } else {
             tc.refold = true;
         }
@@ -266,7 +266,7 @@ impl Tx<'_> {
 
     /// Folds a conversation again from all its (stored) events, in timeline order,
     /// and derives its facts again.
-    fn refold(&self, internal: u64, current: &Conversation) -> Result<(Conversation, Vec<ConvEvent>)> {
+    fn refold(&self, internal: u64, current: &Conversation) -> Result<(Conversation, Facts)> {
         let mut all: Vec<(i64, u64, ConvEvent)> = Vec::with_capacity(current.events.len());
         for &(seq, _) in &current.events {
             if let Some(v) = self.events.get(seq)?
@@ -277,10 +277,10 @@ impl Tx<'_> {
         }
         all.sort_by_key(|(ts, seq, _)| (*ts, *seq));
         let mut s = Conversation::new(internal, &current.id);
-        let mut facts = Vec::with_capacity(all.len());
+        let mut facts = Facts::default();
         for (_, seq, ev) in &all {
             s.apply(ev, *seq);
-            facts.extend(fact_of(ev));
+            facts.push(ev);
         }
         s.events = current.events.clone();
         Ok((s, facts))

@@ -1,39 +1,121 @@
 //! Per-conversation facts: the timeline without its content, derived in the
 //! same transaction as the events. The metrics read these, never the texts.
+//!
+//! Compact on purpose (a few bytes an event): each fact carries the
+//! milliseconds since the previous one, and only what a figure needs.
 
 use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
 
 use super::Store;
 use super::codec::decode;
 use super::error::Result;
 use super::tables::{CONV_FACTS, CONV_IDS};
-use crate::domain::{Body, ConvEvent};
+use crate::domain::{Body, Channel, ConvEvent, Sender, time::Millis};
 
-/// The fact of an event, or None for an event that changes no figure (edit, delete).
-pub fn fact_of(ev: &ConvEvent) -> Option<ConvEvent> {
-    let body = match &ev.body {
-        Body::Edit { .. } | Body::Delete { .. } => return None,
-        Body::Message { id, channel, sender, agent, contact, .. } => Body::Message {
-            id: id.clone(),
-            channel: *channel,
-            sender: *sender,
-            agent: agent.clone(),
-            contact: contact.clone(),
+/// One fact; the first number is the milliseconds since the previous fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Fact {
+    Customer(u64),
+    /// A human response, by this agent.
+    Human(u64, String),
+    Bot(u64),
+    Assign(u64, String),
+    Transfer(u64, String, String),
+    Note(u64, String),
+    Tag(u64, String),
+    Untag(u64, String),
+    Resolve(u64, Option<String>),
+    Reopen(u64),
+    Csat(u64, u8),
+}
+
+/// A conversation's facts in timeline order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The channel of the first message.
+    pub channel: Option<Channel>,
+    /// Time of the first fact, and of the last.
+    pub start: Millis,
+    pub last: Millis,
+    pub items: Vec<Fact>,
+}
+
+impl Facts {
+    /// Appends the fact of `ev`, which must not be earlier than the last one.
+    /// Edits and recalls change no figure and leave no fact.
+    pub fn push(&mut self, ev: &ConvEvent) {
+        let dt = if self.items.is_empty() { 0 } else { (ev.ts - self.last).max(0) as u64 };
+        let fact = match &ev.body {
+            Body::Edit { .. } | Body::Delete { .. } => return,
+            Body::Message { channel, sender, agent, .. } => {
+                if self.channel.is_none() {
+                    self.channel = Some(*channel);
+                }
+                match sender {
+                    Sender::Customer => Fact::Customer(dt),
+                    Sender::Agent => Fact::Human(dt, agent.clone().unwrap_or_default()),
+                    Sender::Bot => Fact::Bot(dt),
+                }
+            }
+            Body::Assign { agent } => Fact::Assign(dt, agent.clone()),
+            Body::Transfer { from, to, .. } => Fact::Transfer(dt, from.clone(), to.clone()),
+            Body::Note { agent, .. } => Fact::Note(dt, agent.clone()),
+            Body::Tag { tag } => Fact::Tag(dt, tag.clone()),
+            Body::Untag { tag } => Fact::Untag(dt, tag.clone()),
+            Body::Resolve { agent } => Fact::Resolve(dt, agent.clone()),
+            Body::Reopen => Fact::Reopen(dt),
+            Body::Csat { score, .. } => Fact::Csat(dt, *score),
+        };
+        if self.items.is_empty() {
+            self.start = ev.ts;
+        }
+        self.last = ev.ts;
+        self.items.push(fact);
+    }
+
+    /// The facts as events without content (message ids, texts and contacts left
+    /// out; every message on the conversation's channel), for the metric rules.
+    pub fn to_events(&self) -> Vec<ConvEvent> {
+        let channel = self.channel.unwrap_or(Channel::Other);
+        let mut ts = self.start;
+        let msg = |sender, agent| Body::Message {
+            id: String::new(),
+            channel,
+            sender,
+            agent,
+            contact: None,
             text: None,
             attachments: None,
-        },
-        Body::Transfer { from, to, .. } => Body::Transfer { from: from.clone(), to: to.clone(), reason: None },
-        Body::Note { agent, .. } => Body::Note { agent: agent.clone(), text: None },
-        Body::Csat { score, .. } => Body::Csat { score: *score, comment: None },
-        other => other.clone(),
-    };
-    // The conversation is the row's key; it is not repeated in each fact.
-    Some(ConvEvent { conversation: String::new(), ts: ev.ts, body, extra: None })
+        };
+        self.items
+            .iter()
+            .map(|f| {
+                let (dt, body) = match f {
+                    Fact::Customer(dt) => (dt, msg(Sender::Customer, None)),
+                    Fact::Human(dt, a) => (dt, msg(Sender::Agent, Some(a.clone()))),
+                    Fact::Bot(dt) => (dt, msg(Sender::Bot, None)),
+                    Fact::Assign(dt, a) => (dt, Body::Assign { agent: a.clone() }),
+                    Fact::Transfer(dt, from, to) => {
+                        (dt, Body::Transfer { from: from.clone(), to: to.clone(), reason: None })
+                    }
+                    Fact::Note(dt, a) => (dt, Body::Note { agent: a.clone(), text: None }),
+                    Fact::Tag(dt, t) => (dt, Body::Tag { tag: t.clone() }),
+                    Fact::Untag(dt, t) => (dt, Body::Untag { tag: t.clone() }),
+                    Fact::Resolve(dt, a) => (dt, Body::Resolve { agent: a.clone() }),
+                    Fact::Reopen(dt) => (dt, Body::Reopen),
+                    Fact::Csat(dt, s) => (dt, Body::Csat { score: *s, comment: None }),
+                };
+                ts += *dt as i64;
+                ConvEvent { conversation: String::new(), ts, body, extra: None }
+            })
+            .collect()
+    }
 }
 
 impl Store {
     /// The facts of a conversation, in timeline order.
-    pub fn conversation_facts(&self, id: &str) -> Result<Option<Vec<ConvEvent>>> {
+    pub fn conversation_facts(&self, id: &str) -> Result<Option<Facts>> {
         let txn = self.begin_read()?;
         let Some(internal) = txn.open_table(CONV_IDS)?.get(id)?.map(|v| v.value()) else { return Ok(None) };
         let t = txn.open_table(CONV_FACTS)?;

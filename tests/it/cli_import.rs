@@ -181,11 +181,11 @@ fn reindex_rebuilds_every_derived_table_identically() {
     };
     assert_eq!(key(&after.0), key(&inorder.0));
     // The facts too: refolded out of order, rebuilt, or folded in order, they agree.
-    let by_id = |s: &(Vec<chatledger::store::Conversation>, Vec<_>, Vec<Vec<chatledger::domain::ConvEvent>>)| {
+    let by_id = |s: &(Vec<chatledger::store::Conversation>, Vec<_>, Vec<chatledger::store::facts::Facts>)| {
         let mut v: Vec<_> = s.0.iter().map(|c| c.id.clone()).zip(s.2.iter().cloned()).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     };
     assert_eq!(by_id(&after), by_id(&inorder));
-    assert!(after.2.iter().all(|f| !f.is_empty()));
+    assert!(after.2.iter().all(|f| !f.items.is_empty()));
 }

@@ -197,12 +197,11 @@ fn the_facts_derived_with_the_events_give_a_conversations_figures() {
     let app = TestApp::start();
     app.import_fixture("sample.ndjson");
     let facts = app.store.conversation_facts("c-1").unwrap().unwrap();
-    assert!(
-        facts.iter().all(|f| !matches!(&f.body, chatledger::domain::Body::Message { text: Some(_), .. })),
-        "no text"
-    );
-    assert_eq!(facts.len(), 11, "13 events less the edit and the recall");
-    let a = chatledger::metrics::timeline::analyze(&facts);
+    assert_eq!(facts.items.len(), 11, "13 events less the edit and the recall");
+    let events = facts.to_events();
+    assert!(events.iter().all(|e| !matches!(&e.body, chatledger::domain::Body::Message { text: Some(_), .. })));
+    let a = chatledger::metrics::timeline::analyze(&events);
+    assert_eq!(a.channel, Some(chatledger::domain::Channel::Whatsapp));
     assert_eq!(a.first_response.as_ref().map(|s| (s.seconds, s.agent.as_deref())), Some((120, Some("a-07"))));
     assert_eq!(a.replies.iter().map(|s| s.seconds).collect::<Vec<_>>(), vec![120, 410]);
     assert_eq!(
