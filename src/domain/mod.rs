@@ -4,6 +4,7 @@
 pub mod event;
 pub mod parse;
 pub mod role;
+pub mod routing;
 pub mod time;
 
 pub use event::*;

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::stats::whole_seconds;
+use crate::domain::routing::Routing;
 use crate::domain::{Body, Channel, ConvEvent, Sender};
 
 /// 24 hours, the follow-up threshold.
@@ -92,10 +93,7 @@ enum Side {
 /// (ordered by `ts`, ties by arrival) cut at the period's end (`ts < to`).
 pub fn analyze(events: &[ConvEvent]) -> Analysis {
     let mut a = Analysis::default();
-    let mut routed: Option<String> = None;
-    let mut last_responder: Option<String> = None;
-    let mut first_routing: Option<String> = None;
-    let mut first_responder: Option<String> = None;
+    let mut routing = Routing::default();
     // The open wait: its start and whether it is the conversation's first.
     let mut wait: Option<(i64, bool)> = None;
     let mut first_wait_seen = false;
@@ -105,7 +103,7 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
     // The previous non-bot message: (ts, was a human response).
     let mut prev_non_bot: Option<(i64, bool)> = None;
     let mut open_transfers: Vec<(i64, String)> = Vec::new();
-    let holder = |routed: &Option<String>, last: &Option<String>| routed.clone().or_else(|| last.clone());
+    let holder = |r: &Routing| r.holder().map(str::to_string);
 
     for ev in events {
         let ts = ev.ts;
@@ -118,7 +116,7 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
                 a.last_message = Some(ts);
                 match sender {
                     Sender::Customer => {
-                        a.customer_messages.push((ts, holder(&routed, &last_responder)));
+                        a.customer_messages.push((ts, holder(&routing)));
                         if wait.is_none() {
                             wait = Some((ts, !first_wait_seen));
                             first_wait_seen = true;
@@ -152,11 +150,8 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
                                 true
                             }
                         });
-                        a.responses.push((ts, who.clone()));
-                        if first_responder.is_none() {
-                            first_responder = Some(who.clone());
-                        }
-                        last_responder = Some(who);
+                        routing.human_response(&who);
+                        a.responses.push((ts, who));
                         if last_side != Some(Side::Agent) {
                             a.depth += 1;
                             last_side = Some(Side::Agent);
@@ -165,19 +160,17 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
                     }
                     Sender::Bot => {}
                 }
-                let h = holder(&routed, &last_responder);
+                let h = holder(&routing);
                 a.duration = a.first_message.map(|f| Sample::new(f, ts, h));
             }
             Body::Assign { agent } => {
                 a.assigns.push((ts, agent.clone()));
-                routed = Some(agent.clone());
-                first_routing.get_or_insert_with(|| agent.clone());
+                routing.assign(agent);
             }
             Body::Transfer { from, to, .. } => {
                 a.transfers.push((ts, from.clone(), to.clone()));
                 open_transfers.push((ts, to.clone()));
-                routed = Some(to.clone());
-                first_routing.get_or_insert_with(|| from.clone());
+                routing.transfer(from, to);
             }
             Body::Note { agent, .. } => a.notes.push((ts, agent.clone())),
             Body::Resolve { agent } => {
@@ -189,7 +182,7 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
                 }
             }
             Body::Reopen => resolved = false,
-            Body::Csat { score, .. } => a.csat.push((ts, *score, holder(&routed, &last_responder))),
+            Body::Csat { score, .. } => a.csat.push((ts, *score, holder(&routing))),
             Body::Tag { tag } => {
                 if !a.tags.contains(tag) {
                     a.tags.push(tag.clone());
@@ -200,8 +193,8 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
         }
     }
     a.pending_since = wait.map(|(start, _)| start);
-    a.holder = holder(&routed, &last_responder);
-    a.home = first_routing.or(first_responder);
+    a.holder = holder(&routing);
+    a.home = routing.home().map(str::to_string);
     if resolved && let (Some((ts, agent)), Some(first)) = (resolve, a.first_message) {
         a.resolution = Some(Sample::new(first, ts, agent));
     }

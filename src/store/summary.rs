@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::routing::Routing;
 use crate::domain::{Body, Channel, ConvEvent, Sender, time::Millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -26,12 +27,9 @@ pub struct Conversation {
     pub waiting_since: Option<Millis>,
     /// Agent of the latest assign/transfer, else the latest human responder.
     pub holder: Option<String>,
-    routed_to: Option<String>,
-    last_responder: Option<String>,
     /// Agent of the first routing event, else the first responder.
     pub home: Option<String>,
-    first_routing: Option<String>,
-    first_responder: Option<String>,
+    routing: Routing,
     /// Every agent who responded, was assigned, transferred, wrote a note or resolved.
     pub agents: Vec<String>,
     pub tags: Vec<String>,
@@ -113,10 +111,7 @@ impl Conversation {
                         self.from_agents += 1;
                         self.waiting_since = None;
                         if let Some(a) = agent {
-                            self.last_responder = Some(a.clone());
-                            if self.first_responder.is_none() {
-                                self.first_responder = Some(a.clone());
-                            }
+                            self.routing.human_response(a);
                         }
                     }
                     Sender::Bot => self.from_bots += 1,
@@ -124,18 +119,10 @@ impl Conversation {
             }
             Body::Edit { .. } => self.edits += 1,
             Body::Delete { .. } => self.deletes += 1,
-            Body::Assign { agent } => {
-                self.routed_to = Some(agent.clone());
-                if self.first_routing.is_none() {
-                    self.first_routing = Some(agent.clone());
-                }
-            }
+            Body::Assign { agent } => self.routing.assign(agent),
             Body::Transfer { from, to, .. } => {
                 self.transfers += 1;
-                self.routed_to = Some(to.clone());
-                if self.first_routing.is_none() {
-                    self.first_routing = Some(from.clone());
-                }
+                self.routing.transfer(from, to);
             }
             Body::Note { .. } => self.notes += 1,
             Body::Tag { tag } => {
@@ -158,8 +145,8 @@ impl Conversation {
             }
             Body::Csat { score, .. } => self.csat = Some(*score),
         }
-        self.holder = self.routed_to.clone().or_else(|| self.last_responder.clone());
-        self.home = self.first_routing.clone().or_else(|| self.first_responder.clone());
+        self.holder = self.routing.holder().map(str::to_string);
+        self.home = self.routing.home().map(str::to_string);
     }
 }
 
