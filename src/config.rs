@@ -21,6 +21,11 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// redb page cache in MiB.
     pub cache_mib: usize,
+    /// Business-hours schedule (metrics.md section 6). When set here, it
+    /// replaces the stored one (set through the API) at every start.
+    pub business_hours: Option<crate::metrics::schedule::Schedule>,
+    /// First-response SLA targets. When set here, they replace the stored ones at every start.
+    pub sla: Option<crate::metrics::settings::SlaTargets>,
 }
 
 impl Default for Config {
@@ -32,6 +37,8 @@ impl Default for Config {
             session_hours: 12,
             admin_password: None,
             cache_mib: 64,
+            business_hours: None,
+            sla: None,
         }
     }
 }
@@ -45,6 +52,8 @@ impl std::fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
             .field("cache_mib", &self.cache_mib)
+            .field("business_hours", &self.business_hours)
+            .field("sla", &self.sla)
             .finish()
     }
 }

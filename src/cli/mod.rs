@@ -4,6 +4,7 @@ pub mod backup;
 pub mod demo_export;
 pub mod export;
 pub mod import;
+pub mod metrics;
 pub mod progress;
 pub mod reindex;
 pub mod serve;
@@ -59,6 +60,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Rebuild every derived table from the events.
     Reindex,
+    /// Team performance figures for a period (as the API computes them).
+    Metrics(metrics::MetricsArgs),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Verify(a) => verify::run(&cli.global, a),
         Command::Backup(a) => backup::run(&cli.global, a),
         Command::Reindex => reindex::run(&cli.global),
+        Command::Metrics(a) => metrics::run(&cli.global, a),
         Command::User(c) => user::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
         Command::Compact => {

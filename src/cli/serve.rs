@@ -74,7 +74,15 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let state = AppState { store, session_hours: cfg.session_hours };
+        let state = AppState::new(store, cfg.session_hours);
+        apply_configured_settings(&state, &cfg).map_err(std::io::Error::other)?;
+        // The metrics read every conversation's facts into memory once; meanwhile they answer 503.
+        let metrics = state.metrics.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = metrics.load() {
+                tracing::error!(error = %e, "loading the metrics facts failed");
+            }
+        });
         let server = http::serve(state, listener)?;
         let handle = server.handle();
         tokio::spawn(async move {
@@ -84,6 +92,23 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
         server.await
     })?;
     Ok(0)
+}
+
+/// Settings given in the config file win over stored ones at each start.
+fn apply_configured_settings(state: &AppState, cfg: &crate::config::Config) -> anyhow::Result<()> {
+    let actor = Actor { who: "config".into(), ..Default::default() };
+    let current = state.metrics.settings().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(s) = &cfg.business_hours
+        && current.schedule.as_ref() != Some(s)
+    {
+        state.metrics.set_schedule(&actor, Some(s)).map_err(|e| anyhow::anyhow!("config business_hours: {e}"))?;
+    }
+    if let Some(s) = &cfg.sla
+        && &current.sla != s
+    {
+        state.metrics.set_sla(&actor, s).map_err(|e| anyhow::anyhow!("config sla: {e}"))?;
+    }
+    Ok(())
 }
 
 /// On a store with no user, creates `admin` with the configured password or a generated one.

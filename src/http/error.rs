@@ -93,8 +93,11 @@ impl ResponseError for ApiError {
         self.code.status()
     }
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.code.status())
-            .json(ErrorBody { error: ErrorDetail { code: self.code.name().into(), message: self.message.clone() } })
+        let mut r = HttpResponse::build(self.code.status());
+        if self.code == Code::Unavailable {
+            r.insert_header(("Retry-After", "2"));
+        }
+        r.json(ErrorBody { error: ErrorDetail { code: self.code.name().into(), message: self.message.clone() } })
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 
+use crate::metrics::service::MetricsService;
 use crate::store::Store;
 use error::{ApiError, Code};
 use routes::*;
@@ -20,6 +21,21 @@ use routes::*;
 pub struct AppState {
     pub store: Arc<Store>,
     pub session_hours: u64,
+    pub metrics: Arc<MetricsService>,
+    /// Metric queries computing at once; the others queue (see routes::metrics).
+    pub metric_slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<Store>, session_hours: u64) -> AppState {
+        let slots = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        AppState {
+            metrics: MetricsService::new(store.clone()),
+            store,
+            session_hours,
+            metric_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+        }
+    }
 }
 
 /// The route table: `/api/v1/*` first, then the UI.
@@ -46,6 +62,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(tokens::revoke)
             .service(audit::list)
             .service(audit::verify)
+            .service(metrics::metrics)
+            .service(metrics::samples)
+            .service(metrics::conversations_csv)
+            .service(metrics::scorecard)
+            .service(settings::get_schedule)
+            .service(settings::put_schedule)
+            .service(settings::delete_schedule)
+            .service(settings::get_sla)
+            .service(settings::put_sla)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(ApiError::new(Code::NotFound, "no such API route"))
             })),

@@ -32,6 +32,15 @@ use super::routes::*;
         tokens::revoke,
         audit::list,
         audit::verify,
+        metrics::metrics,
+        metrics::samples,
+        metrics::conversations_csv,
+        metrics::scorecard,
+        settings::get_schedule,
+        settings::put_schedule,
+        settings::delete_schedule,
+        settings::get_sla,
+        settings::put_sla,
     ),
     components(schemas(crate::http::error::ErrorBody, crate::http::error::ErrorDetail))
 )]

@@ -1,15 +1,13 @@
-//! The metric rules for one conversation (metrics.md sections 1, 2 and 5):
-//! from its timeline, as of the end of a period, to the samples and facts
-//! that the aggregates of section 4 count.
+//! One conversation's figures with names, for reading and for tests: the
+//! rules of [`super::rules`] collected into an [`Analysis`].
 
 use serde::Serialize;
 
+use super::compact::{Conv, NONE, Names};
+use super::rules::{Observer, Outcome, run};
 use super::stats::whole_seconds;
-use crate::domain::routing::Routing;
-use crate::domain::{Body, Channel, ConvEvent, Sender};
-
-/// 24 hours, the follow-up threshold.
-const DAY_MS: i64 = 86_400_000;
+use crate::domain::{Channel, ConvEvent};
+use crate::store::facts::Facts;
 
 /// One measured duration: from `start` to `end`, attributed to `agent`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,12 +16,6 @@ pub struct Sample {
     pub end: i64,
     pub agent: Option<String>,
     pub seconds: i64,
-}
-
-impl Sample {
-    fn new(start: i64, end: i64, agent: Option<String>) -> Self {
-        Sample { start, end, agent, seconds: whole_seconds(start, end) }
-    }
 }
 
 /// Everything the metrics need of one conversation as of the end of its timeline.
@@ -83,120 +75,96 @@ impl Analysis {
     }
 }
 
-#[derive(PartialEq, Clone, Copy)]
-enum Side {
-    Customer,
-    Agent,
+struct Collect<'n> {
+    names: &'n Names,
+    a: Analysis,
+}
+
+impl Collect<'_> {
+    fn name(&self, agent: u32) -> Option<String> {
+        (agent != NONE).then(|| self.names.agents.name(agent).unwrap_or_default().to_string())
+    }
+    fn sample(&self, start: i64, end: i64, agent: u32) -> Sample {
+        Sample { start, end, agent: self.name(agent), seconds: whole_seconds(start, end) }
+    }
+}
+
+impl Observer for Collect<'_> {
+    fn customer(&mut self, ts: i64, holder: u32) {
+        let h = self.name(holder);
+        self.a.customer_messages.push((ts, h));
+    }
+    fn response(&mut self, ts: i64, agent: u32) {
+        let n = self.name(agent).unwrap_or_default();
+        self.a.responses.push((ts, n));
+    }
+    fn answered(&mut self, start: i64, end: i64, agent: u32, first: bool) {
+        let s = self.sample(start, end, agent);
+        if first {
+            self.a.first_response = Some(s.clone());
+        }
+        self.a.replies.push(s);
+    }
+    fn follow_up(&mut self, ts: i64, agent: u32) {
+        let n = self.name(agent).unwrap_or_default();
+        self.a.follow_ups.push((ts, n));
+    }
+    fn post_transfer(&mut self, start: i64, end: i64, agent: u32) {
+        let s = self.sample(start, end, agent);
+        self.a.post_transfer.push(s);
+    }
+    fn transfer(&mut self, ts: i64, from: u32, to: u32) {
+        let (f, t) = (self.name(from).unwrap_or_default(), self.name(to).unwrap_or_default());
+        self.a.transfers.push((ts, f, t));
+    }
+    fn note(&mut self, ts: i64, agent: u32) {
+        let n = self.name(agent).unwrap_or_default();
+        self.a.notes.push((ts, n));
+    }
+    fn assign(&mut self, ts: i64, agent: u32) {
+        let n = self.name(agent).unwrap_or_default();
+        self.a.assigns.push((ts, n));
+    }
+    fn csat(&mut self, ts: i64, score: u32, holder: u32) {
+        let h = self.name(holder);
+        self.a.csat.push((ts, score as u8, h));
+    }
 }
 
 /// Applies the rules to `events`, which must be the conversation's timeline
 /// (ordered by `ts`, ties by arrival) cut at the period's end (`ts < to`).
+/// Goes through the stored facts, exactly as the queries do.
 pub fn analyze(events: &[ConvEvent]) -> Analysis {
-    let mut a = Analysis::default();
-    let mut routing = Routing::default();
-    // The open wait: its start and whether it is the conversation's first.
-    let mut wait: Option<(i64, bool)> = None;
-    let mut first_wait_seen = false;
-    let mut resolved = false;
-    let mut resolve: Option<(i64, Option<String>)> = None;
-    let mut last_side: Option<Side> = None;
-    // The previous non-bot message: (ts, was a human response).
-    let mut prev_non_bot: Option<(i64, bool)> = None;
-    let mut open_transfers: Vec<(i64, String)> = Vec::new();
-    let holder = |r: &Routing| r.holder().map(str::to_string);
-
+    let mut stored = Facts::default();
     for ev in events {
-        let ts = ev.ts;
-        match &ev.body {
-            Body::Message { channel, sender, agent, .. } => {
-                if a.first_message.is_none() {
-                    a.first_message = Some(ts);
-                    a.channel = Some(*channel);
-                }
-                a.last_message = Some(ts);
-                match sender {
-                    Sender::Customer => {
-                        a.customer_messages.push((ts, holder(&routing)));
-                        if wait.is_none() {
-                            wait = Some((ts, !first_wait_seen));
-                            first_wait_seen = true;
-                        }
-                        resolved = false;
-                        if last_side != Some(Side::Customer) {
-                            a.depth += 1;
-                            last_side = Some(Side::Customer);
-                        }
-                        prev_non_bot = Some((ts, false));
-                    }
-                    Sender::Agent => {
-                        let who = agent.clone().unwrap_or_default();
-                        if let Some((start, first)) = wait.take() {
-                            let s = Sample::new(start, ts, Some(who.clone()));
-                            if first {
-                                a.first_response = Some(s.clone());
-                            }
-                            a.replies.push(s);
-                        }
-                        if let Some((prev, true)) = prev_non_bot
-                            && ts - prev >= DAY_MS
-                        {
-                            a.follow_ups.push((ts, who.clone()));
-                        }
-                        open_transfers.retain(|(t, to)| {
-                            if *to == who {
-                                a.post_transfer.push(Sample::new(*t, ts, Some(who.clone())));
-                                false
-                            } else {
-                                true
-                            }
-                        });
-                        routing.human_response(&who);
-                        a.responses.push((ts, who));
-                        if last_side != Some(Side::Agent) {
-                            a.depth += 1;
-                            last_side = Some(Side::Agent);
-                        }
-                        prev_non_bot = Some((ts, true));
-                    }
-                    Sender::Bot => {}
-                }
-                let h = holder(&routing);
-                a.duration = a.first_message.map(|f| Sample::new(f, ts, h));
-            }
-            Body::Assign { agent } => {
-                a.assigns.push((ts, agent.clone()));
-                routing.assign(agent);
-            }
-            Body::Transfer { from, to, .. } => {
-                a.transfers.push((ts, from.clone(), to.clone()));
-                open_transfers.push((ts, to.clone()));
-                routing.transfer(from, to);
-            }
-            Body::Note { agent, .. } => a.notes.push((ts, agent.clone())),
-            Body::Resolve { agent } => {
-                // A resolve while a wait is open discards it: nothing was owed.
-                wait = None;
-                if !resolved {
-                    resolved = true;
-                    resolve = Some((ts, agent.clone()));
-                }
-            }
-            Body::Reopen => resolved = false,
-            Body::Csat { score, .. } => a.csat.push((ts, *score, holder(&routing))),
-            Body::Tag { tag } => {
-                if !a.tags.contains(tag) {
-                    a.tags.push(tag.clone());
-                }
-            }
-            Body::Untag { tag } => a.tags.retain(|t| t != tag),
-            Body::Edit { .. } | Body::Delete { .. } => {}
+        stored.push(ev);
+    }
+    let mut names = Names::default();
+    let conv = Conv::from_stored(&stored, &mut names);
+    let mut c = Collect { names: &names, a: Analysis::default() };
+    let mut out = Outcome::default();
+    run(&conv.facts, i64::MAX, &mut c, &mut out);
+    let mut a = c.a;
+    a.channel = stored.channel;
+    a.first_message = out.first_message;
+    if let (Some(first), Some((last, holder))) = (out.first_message, out.last_message) {
+        a.last_message = Some(last);
+        a.duration = Some(Sample {
+            start: first,
+            end: last,
+            agent: (holder != NONE).then(|| names.agents.name(holder).unwrap_or_default().to_string()),
+            seconds: whole_seconds(first, last),
+        });
+        if let Some((ts, agent)) = out.resolution {
+            let name = (agent != NONE).then(|| names.agents.name(agent).unwrap_or_default().to_string());
+            a.resolution = Some(Sample { start: first, end: ts, agent: name, seconds: whole_seconds(first, ts) });
         }
     }
-    a.pending_since = wait.map(|(start, _)| start);
-    a.holder = holder(&routing);
-    a.home = routing.home().map(str::to_string);
-    if resolved && let (Some((ts, agent)), Some(first)) = (resolve, a.first_message) {
-        a.resolution = Some(Sample::new(first, ts, agent));
-    }
+    a.pending_since = out.pending_since;
+    a.depth = out.depth;
+    let name = |i: u32| (i != NONE).then(|| names.agents.name(i).unwrap_or_default().to_string());
+    a.holder = name(out.holder);
+    a.home = name(out.home);
+    a.tags = out.tags.iter().map(|&t| names.tags.name(t).unwrap_or_default().to_string()).collect();
     a
 }

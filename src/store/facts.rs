@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use super::codec::decode;
 use super::error::Result;
-use super::tables::{CONV_FACTS, CONV_IDS};
-use crate::domain::{Body, Channel, ConvEvent, Sender, time::Millis};
+use super::tables::{CONV_FACTS, CONV_IDS, CONVERSATIONS, EVENTS, META};
+use crate::domain::{Body, Channel, ConvEvent, Record, Sender, time::Millis};
 
 /// One fact; the first number is the milliseconds since the previous fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,5 +120,89 @@ impl Store {
         let Some(internal) = txn.open_table(CONV_IDS)?.get(id)?.map(|v| v.value()) else { return Ok(None) };
         let t = txn.open_table(CONV_FACTS)?;
         t.get(internal)?.map(|v| decode(v.value(), "facts")).transpose()
+    }
+}
+
+/// The conversations whose facts changed after some event sequence number.
+#[derive(Debug, Default)]
+pub struct FactsDelta {
+    /// The last event seen.
+    pub seq: u64,
+    /// Bumped by every reindex: a new one means internal ids may have moved.
+    pub generation: u64,
+    /// (internal id, its facts now).
+    pub changed: Vec<(u64, Facts)>,
+}
+
+pub(crate) fn read_u64(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
+}
+
+impl Store {
+    /// The last event's sequence number and the derived generation, cheaply.
+    pub fn facts_version(&self) -> Result<(u64, u64)> {
+        let txn = self.begin_read()?;
+        let seq = txn.open_table(EVENTS)?.last()?.map_or(0, |(k, _)| k.value());
+        let generation = txn.open_table(META)?.get("derived_generation")?.map_or(0, |v| read_u64(v.value()));
+        Ok((seq, generation))
+    }
+
+    /// Every conversation's facts, in internal id order, from one snapshot.
+    pub fn for_each_facts(&self, f: &mut dyn FnMut(u64, Facts)) -> Result<(u64, u64)> {
+        let txn = self.begin_read()?;
+        let seq = txn.open_table(EVENTS)?.last()?.map_or(0, |(k, _)| k.value());
+        let generation = txn.open_table(META)?.get("derived_generation")?.map_or(0, |v| read_u64(v.value()));
+        for row in txn.open_table(CONV_FACTS)?.iter()? {
+            let (k, v) = row?;
+            f(k.value(), decode(v.value(), "facts")?);
+        }
+        Ok((seq, generation))
+    }
+
+    /// The facts of every conversation with an event after `seq`, from one
+    /// snapshot; None when more than `max_events` came since (reload instead).
+    pub fn facts_since(&self, seq: u64, max_events: u64) -> Result<Option<FactsDelta>> {
+        let txn = self.begin_read()?;
+        let events = txn.open_table(EVENTS)?;
+        let last = events.last()?.map_or(0, |(k, _)| k.value());
+        let generation = txn.open_table(META)?.get("derived_generation")?.map_or(0, |v| read_u64(v.value()));
+        if last.saturating_sub(seq) > max_events {
+            return Ok(None);
+        }
+        let ids = txn.open_table(CONV_IDS)?;
+        let facts = txn.open_table(CONV_FACTS)?;
+        let mut internals = Vec::new();
+        for row in events.range(seq + 1..)? {
+            let (_, v) = row?;
+            if let Record::Conv(ev) = decode::<Record>(v.value(), "event")?
+                && let Some(i) = ids.get(ev.conversation.as_str())?
+            {
+                internals.push(i.value());
+            }
+        }
+        internals.sort_unstable();
+        internals.dedup();
+        let mut changed = Vec::with_capacity(internals.len());
+        for i in internals {
+            if let Some(v) = facts.get(i)? {
+                changed.push((i, decode(v.value(), "facts")?));
+            }
+        }
+        Ok(Some(FactsDelta { seq: last, generation, changed }))
+    }
+
+    /// The external ids of internal conversation ids (None for an unknown one).
+    pub fn conversation_ids(&self, internals: &[u64]) -> Result<Vec<Option<String>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(CONVERSATIONS)?;
+        internals
+            .iter()
+            .map(|&i| {
+                Ok(t.get(i)?
+                    .map(|v| decode::<super::Conversation>(v.value(), "conversation"))
+                    .transpose()?
+                    .map(|c| c.id))
+            })
+            .collect()
     }
 }

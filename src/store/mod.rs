@@ -13,6 +13,7 @@ pub mod export;
 pub mod facts;
 pub mod queries;
 pub mod reindex;
+pub mod settings;
 pub mod stats;
 pub mod summary;
 pub mod tables;
@@ -200,7 +201,6 @@ pub struct Tx<'t> {
     pub(crate) users: Table<'t, &'static str, &'static [u8]>,
     pub(crate) sessions: Table<'t, &'static [u8], &'static [u8]>,
     pub(crate) tokens: Table<'t, &'static [u8], &'static [u8]>,
-    #[allow(dead_code)] // business hours and SLA settings arrive with the metrics work
     pub(crate) settings: Table<'t, &'static str, &'static [u8]>,
     pub(crate) d: Derived<'t>,
     pub(crate) hasher: audit::EventsHasher,

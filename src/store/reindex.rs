@@ -20,6 +20,9 @@ impl Store {
             {
                 let mut meta = txn.open_table(META)?;
                 meta.insert("derived_dirty", [1u8].as_slice())?;
+                // Readers that keep derived data in memory (the metrics) reload on a new generation.
+                let generation = meta.get("derived_generation")?.map_or(0, |v| super::facts::read_u64(v.value())) + 1;
+                meta.insert("derived_generation", generation.to_le_bytes().as_slice())?;
             }
             txn.delete_table(CONV_IDS)?;
             txn.delete_table(CONVERSATIONS)?;

@@ -145,8 +145,8 @@ impl Conversation {
             }
             Body::Csat { score, .. } => self.csat = Some(*score),
         }
-        self.holder = self.routing.holder().map(str::to_string);
-        self.home = self.routing.home().map(str::to_string);
+        self.holder = self.routing.holder().cloned();
+        self.home = self.routing.home().cloned();
     }
 }
 

@@ -64,7 +64,7 @@ impl TestApp {
         let st = store.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let server = http::serve(AppState { store: st, session_hours: 1 }, listener).unwrap();
+                let server = http::serve(AppState::new(st, 1), listener).unwrap();
                 tx.send(server.handle()).unwrap();
                 server.await.unwrap();
             })

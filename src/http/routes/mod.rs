@@ -6,6 +6,8 @@ pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod health;
+pub mod metrics;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 
