@@ -23,4 +23,6 @@ pub mod stats;
 pub mod timeline;
 
 #[cfg(test)]
+mod query_test;
+#[cfg(test)]
 mod timeline_test;

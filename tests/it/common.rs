@@ -136,6 +136,7 @@ pub fn send_json(method: &str, url: &str, token: Option<&str>, body: &Value) -> 
     let req = match method {
         "POST" => a.post(url),
         "PATCH" => a.patch(url),
+        "PUT" => a.put(url),
         other => panic!("{other}"),
     };
     let req = match token {
@@ -151,6 +152,13 @@ pub fn post_bytes(url: &str, token: &str, body: &[u8]) -> (u16, Value) {
         .header("Authorization", &format!("Bearer {token}"))
         .header("Content-Type", "application/x-ndjson");
     finish(req.send(body).unwrap())
+}
+
+/// GET a text body: (status, content type, body).
+pub fn get_text(url: &str, token: &str) -> (u16, String, String) {
+    let mut resp = agent().get(url).header("Authorization", &format!("Bearer {token}")).call().unwrap();
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (resp.status().as_u16(), ct, resp.body_mut().read_to_string().unwrap())
 }
 
 pub fn delete(url: &str, token: &str) -> (u16, Value) {

@@ -7,5 +7,6 @@ mod auth_api;
 mod cli_import;
 mod faults;
 mod layering;
+mod metrics_api;
 mod record_api;
 mod tamper;
