@@ -89,6 +89,7 @@ impl Fixture {
         let mut p = QueryParams { from: Some(from.into()), to: Some(to.into()), ..Default::default() };
         for kv in params.split('&').filter(|s| !s.is_empty()) {
             let (k, v) = kv.split_once('=').unwrap();
+            let text = v;
             let v = Some(v.to_string());
             match k {
                 "tz" => p.tz = v,
@@ -98,7 +99,7 @@ impl Fixture {
                 "role" => p.role = v,
                 "channel" => p.channel = v,
                 "tag" => p.tag = v,
-                "business" => p.business = Some(v.unwrap() == "true"),
+                "business" => p.business = Some(text == "true"),
                 _ => panic!("{k}"),
             }
         }
