@@ -139,6 +139,19 @@ impl Bucket {
         self.notes += o.notes;
     }
 
+    /// Room for the samples of all of `groups`, so that merging them copies once.
+    pub fn reserve_like<'a>(&mut self, groups: impl Iterator<Item = &'a Bucket> + Clone) {
+        let n = |f: fn(&Bucket) -> usize| groups.clone().map(f).sum::<usize>();
+        self.first_response.secs.reserve(n(|b| b.first_response.secs.len()));
+        self.first_response.biz.reserve(n(|b| b.first_response.biz.len()));
+        self.reply.secs.reserve(n(|b| b.reply.secs.len()));
+        self.reply.biz.reserve(n(|b| b.reply.biz.len()));
+        self.reply_hours.reserve(n(|b| b.reply_hours.len()));
+        self.duration.secs.reserve(n(|b| b.duration.secs.len()));
+        self.resolution.secs.reserve(n(|b| b.resolution.secs.len()));
+        self.engagement.reserve(n(|b| b.engagement.len()));
+    }
+
     /// Adds the item figures of `o` (everything [`Bucket::add`] counts), not
     /// its per-conversation counts (handled, touched, depth).
     pub fn merge_items(&mut self, o: &Bucket) {
@@ -264,10 +277,46 @@ pub fn stat3(mut v: Vec<i64>) -> Stat3 {
     }
     let r90 = (90 * n).div_ceil(100).max(1) - 1;
     let r50 = (50 * n).div_ceil(100).max(1) - 1;
+    if n >= RADIX_MIN
+        && let Some(both) = radix_select(&v, [r50, r90])
+    {
+        return Stat3 { mean, median: Some(both[0]), p90: Some(both[1]), count: n as u64 };
+    }
     let (left, p90, _) = v.select_nth_unstable(r90);
     let p90 = *p90;
     let median = if r50 < r90 { *left.select_nth_unstable(r50).1 } else { p90 };
     Stat3 { mean, median: Some(median), p90: Some(p90), count: n as u64 }
+}
+
+/// From this many samples on, counting beats partitioning.
+const RADIX_MIN: usize = 50_000;
+
+/// The values at 0-based `ranks` (ascending order) of non-negative samples:
+/// count them by their top 16 bits, then select only inside the buckets
+/// that hold the ranks. None when a sample is negative.
+fn radix_select(v: &[i64], ranks: [usize; 2]) -> Option<[i64; 2]> {
+    let max = *v.iter().max()?;
+    if v.iter().any(|&x| x < 0) {
+        return None;
+    }
+    let bits = 64 - (max as u64).leading_zeros();
+    let shift = bits.saturating_sub(16);
+    let mut counts = vec![0usize; 1 << 16];
+    for &x in v {
+        counts[(x as u64 >> shift) as usize] += 1;
+    }
+    let mut out = [0i64; 2];
+    for (i, &rank) in ranks.iter().enumerate() {
+        // The bucket holding `rank`, and how many samples lie below it.
+        let (mut below, mut bucket) = (0usize, 0usize);
+        while below + counts[bucket] <= rank {
+            below += counts[bucket];
+            bucket += 1;
+        }
+        let mut inside: Vec<i64> = v.iter().copied().filter(|&x| (x as u64 >> shift) as usize == bucket).collect();
+        out[i] = *inside.select_nth_unstable(rank - below).1;
+    }
+    Some(out)
 }
 
 fn stat2(v: Vec<i64>) -> Stat2 {
@@ -328,6 +377,18 @@ mod tests {
         // n = 11: median rank ceil(5.5) = 6 → 6th smallest; p90 rank ceil(9.9) = 10.
         let s = stat3((1..=11).rev().collect());
         assert_eq!((s.median, s.p90), (Some(6), Some(10)));
+    }
+
+    #[test]
+    fn radix_selection_agrees_with_sorting() {
+        // A deterministic spread of 120,001 values with many repeats and a long tail.
+        let v: Vec<i64> = (0..120_001i64).map(|i| (i * 7919 % 1009) * (1 + i % 97) + (i % 3) * 100_000).collect();
+        let mut sorted = v.clone();
+        sorted.sort_unstable();
+        let n = v.len();
+        let (r50, r90) = ((50 * n).div_ceil(100) - 1, (90 * n).div_ceil(100) - 1);
+        let s = stat3(v);
+        assert_eq!((s.median, s.p90), (Some(sorted[r50]), Some(sorted[r90])));
     }
 
     #[test]

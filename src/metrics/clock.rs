@@ -21,17 +21,16 @@ pub fn offset_at(tz: Tz, t: i64) -> i64 {
     }
 }
 
-/// The UTC instant (ms) of a local wall time; in a gap (spring forward) the
-/// first instant after it, in an overlap (fall back) the earlier one.
+/// The UTC instant (ms) of a local wall time. In an overlap (fall back) the
+/// earlier one; in a gap (spring forward) the wall time is read with the
+/// offset from before the gap, i.e. moved later by the gap's length (02:30
+/// in a 02:00-03:00 gap is 03:30), as calendars do.
 pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> i64 {
-    let mut probe = local;
-    for _ in 0..8 {
-        if let Some(dt) = tz.from_local_datetime(&probe).earliest() {
-            return dt.timestamp_millis();
-        }
-        probe += chrono::Duration::minutes(15);
+    if let Some(dt) = tz.from_local_datetime(&local).earliest() {
+        return dt.timestamp_millis();
     }
-    local.and_utc().timestamp_millis()
+    let naive = local.and_utc().timestamp_millis();
+    naive - offset_at(tz, naive - 12 * HOUR_MS)
 }
 
 /// Local midnight of `date` as a UTC instant.
@@ -165,8 +164,10 @@ mod tests {
         assert_eq!(c.offset(ms("2026-10-25T01:00:00Z")), HOUR_MS);
         assert_eq!(c.hour_of_day(ms("2026-10-25T00:30:00Z")), 2);
         assert_eq!(c.hour_of_day(ms("2026-10-25T01:30:00Z")), 2);
-        // Spring forward: 02:30 on 2026-03-29 does not exist; it maps to 03:00 (01:00 UTC).
-        let gap = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(2, 30, 0).unwrap();
-        assert_eq!(local_to_utc(tz, gap), ms("2026-03-29T01:00:00Z"));
+        // Spring forward: 02:30 on 2026-03-29 does not exist; read with the winter offset it is
+        // 01:30 UTC (03:30 summer time), and 02:00 is 01:00 UTC (03:00).
+        let at = |h, m| NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(local_to_utc(tz, at(2, 30)), ms("2026-03-29T01:30:00Z"));
+        assert_eq!(local_to_utc(tz, at(2, 0)), ms("2026-03-29T01:00:00Z"));
     }
 }

@@ -40,8 +40,8 @@ pub const HEADER: &[&str] = &[
 ];
 
 impl Prepared<'_> {
-    /// Internal ids of the conversations the export lists: active in the
-    /// period, through the channel and tag filters, and (with an agent-level
+    /// Internal ids of the conversations the export lists: with an event in
+    /// the period, through the channel and tag filters, and (with an agent-level
     /// filter) involving one of the agents.
     pub fn export_ids(&self) -> Vec<u64> {
         let mut ids = self

@@ -118,7 +118,7 @@ impl<'l> Prepared<'l> {
             biz: self.biz.as_ref(),
             agent_ok: &self.agent_ok,
             none_ok: self.none_ok,
-            all_agents: false,
+            all_agents: !self.query.filters.by_agent(),
             channel_ok: &self.channel_ok,
             tag_filter: self.tag_filter.as_deref(),
         }
@@ -140,6 +140,18 @@ impl<'l> Prepared<'l> {
             GroupBy::WeekdayHour => weekday * 24 + hour_of_day,
             _ => 0,
         }
+    }
+
+    /// Team busy hours are needed for agent groups, and for a selection of one agent.
+    #[inline(always)]
+    fn team_hours_needed(&self) -> bool {
+        self.query.group_by == Some(GroupBy::Agent) || self.query.filters.agent.len() == 1
+    }
+
+    /// The busy hours of an agent's team (None: it has no team, or the team had no waits).
+    fn team_busy(&self, team_hours: &[[u64; 24]], agent: Option<u32>) -> Option<Vec<u8>> {
+        let team = self.team_of(agent?);
+        team_hours.get(team as usize).map(busy_hours)
     }
 
     /// Whether an agent passes the agent, team and role filters (nobody never does).
@@ -336,7 +348,7 @@ struct Adder<'w, 'p> {
 impl ItemSink for Adder<'_, '_> {
     #[inline(always)]
     fn item(&mut self, it: Item) {
-        let sla = self.p.sla(it.agent);
+        let sla = if it.kind == ItemKind::FirstResponse { self.p.sla(it.agent) } else { 0 };
         let resp = it.kind == ItemKind::Response;
         let touch = touches(it.kind);
         self.handled |= resp;
@@ -372,7 +384,7 @@ impl ItemSink for Adder<'_, '_> {
 
     #[inline]
     fn any_reply(&mut self, agent: u32, hour: u8) {
-        if self.p.query.group_by == Some(GroupBy::Agent) {
+        if self.p.team_hours_needed() {
             let t = self.p.team_of(agent);
             if t != NONE {
                 let t = t as usize;
@@ -441,11 +453,19 @@ impl Prepared<'_> {
         );
         let mut acc = work.acc;
         let f = &self.query.filters;
+        // A selection of one agent is judged like that agent's group.
         let overall_by_agent = f.agent.len() == 1;
+        let team_hours = std::mem::take(&mut acc.team_hours);
+        let overall_busy = if overall_by_agent {
+            self.team_busy(&team_hours, self.ledger.names.agents.get(&f.agent[0]))
+        } else {
+            None
+        };
         let mut overall_bucket = std::mem::take(&mut acc.overall);
         if let Some(g) = self.query.group_by
             && g != GroupBy::Tag
         {
+            overall_bucket.reserve_like(acc.groups.iter());
             for (k, b) in acc.groups.iter().enumerate() {
                 if acc.present[k] {
                     overall_bucket.merge_items(b);
@@ -453,14 +473,13 @@ impl Prepared<'_> {
             }
         }
         let Some(g) = self.query.group_by else {
-            return (overall_bucket.finish(overall_by_agent, None, business), Vec::new());
+            return (overall_bucket.finish(overall_by_agent, overall_busy, business), Vec::new());
         };
         let time = self.n_buckets > 0;
         if time && acc.groups.len() < self.n_buckets {
             acc.groups.resize_with(self.n_buckets, Bucket::default);
             acc.present.resize(self.n_buckets, false);
         }
-        let team_hours = std::mem::take(&mut acc.team_hours);
         let present = std::mem::take(&mut acc.present);
         let buckets = std::mem::take(&mut acc.groups);
         let finish_groups = || -> Vec<Group> {
@@ -469,18 +488,15 @@ impl Prepared<'_> {
                 .enumerate()
                 .filter(|(k, _)| time || present[*k])
                 .map(|(k, b)| {
-                    let busy = (g == GroupBy::Agent)
-                        .then(|| {
-                            let team = k.checked_sub(1).map_or(NONE, |a| self.team_of(a as u32));
-                            team_hours.get(team as usize).map(busy_hours)
-                        })
-                        .flatten();
-                    Group { group: self.label(g, k as u32), metrics: b.finish(g == GroupBy::Agent, busy, business) }
+                    // An agent uses its team's busy hours; the "nobody" group is not an agent.
+                    let agent = (g == GroupBy::Agent && k > 0).then(|| k as u32 - 1);
+                    let busy = agent.and_then(|a| self.team_busy(&team_hours, Some(a)));
+                    Group { group: self.label(g, k as u32), metrics: b.finish(agent.is_some(), busy, business) }
                 })
                 .collect()
         };
         let (overall, mut groups) =
-            rayon::join(|| overall_bucket.finish(overall_by_agent, None, business), finish_groups);
+            rayon::join(|| overall_bucket.finish(overall_by_agent, overall_busy, business), finish_groups);
         if !time {
             // By name, "none" last.
             groups.sort_by(|a, b| match (&a.group, &b.group) {

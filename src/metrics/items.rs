@@ -71,8 +71,11 @@ pub struct ItemCtx<'a> {
 }
 
 impl ItemCtx<'_> {
+    #[inline(always)]
     fn agent_passes(&self, a: u32) -> bool {
-        if a == NONE {
+        if self.all_agents && self.none_ok {
+            true
+        } else if a == NONE {
             self.none_ok
         } else {
             self.all_agents || self.agent_ok.get(a as usize).copied().unwrap_or(false)

@@ -586,10 +586,17 @@ fn an_agent_uses_its_teams_busy_hours() {
         d.ev(&c, "11-02 09:00:00", "cust").ev(&c, "11-02 09:00:10", "agent a2");
     }
     d.ev("c1", "11-02 14:00:00", "cust").ev("c1", "11-02 14:00:30", "agent a1");
-    let a = d.open().ask(DAY, NEXT, "group_by=agent");
+    let f = d.open();
+    let a = f.ask(DAY, NEXT, "group_by=agent");
     let p = &group(&a, Some("a1")).peak_hour_stability;
     assert_eq!(p.busy_hours, vec![9, 14]);
     assert_eq!((p.peak_count, p.ratio), (1, Some(1.0)));
+    // The selection of a1 alone (an agent's own view) is judged the same way.
+    let a = f.ask(DAY, NEXT, "agent=a1");
+    assert_eq!(a.overall.peak_hour_stability.busy_hours, vec![9, 14]);
+    // The team as a whole: 09 has 3 waits, 14 has 1.
+    let a = f.ask(DAY, NEXT, "group_by=team");
+    assert_eq!(group(&a, Some("x")).peak_hour_stability.busy_hours, vec![9, 14]);
 }
 
 const WEEKDAYS: &str = r#""mon":[["09:00","12:00"],["13:00","18:00"]],"tue":[["09:00","18:00"]],"wed":[["09:00","18:00"]],"thu":[["09:00","18:00"]],"fri":[["09:00","18:00"]]"#;

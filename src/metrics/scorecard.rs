@@ -114,16 +114,18 @@ pub fn build(
     focus: Option<&str>,
 ) -> Scorecard {
     let cols = columns(role);
+    // An agent with nothing in the period: counts of nothing are 0, statistics null.
+    let nothing = super::bucket::Bucket::default().finish(true, None, query.business);
     let agents: Vec<AgentScore> = members
         .iter()
         .map(|a| {
-            let m = groups.iter().find(|g| g.group.as_deref() == Some(a.id.as_str())).map(|g| &g.metrics);
+            let m = groups.iter().find(|g| g.group.as_deref() == Some(a.id.as_str())).map_or(&nothing, |g| &g.metrics);
             AgentScore {
                 agent: a.id.clone(),
                 name: a.name.clone(),
                 team: a.team.clone(),
                 active: a.active != Some(false),
-                values: cols.iter().map(|c| (c.key.to_string(), m.and_then(|m| value(m, c)))).collect(),
+                values: cols.iter().map(|c| (c.key.to_string(), value(m, c))).collect(),
             }
         })
         .collect();

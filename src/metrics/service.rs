@@ -191,10 +191,15 @@ impl MetricsService {
         })
     }
 
-    /// The per-conversation CSV, in batches given to `out` (which answers
-    /// false to stop, e.g. when the client went away). Returns the row count.
-    pub fn export_csv(&self, q: &Query, out: &mut dyn FnMut(Vec<u8>) -> bool) -> Result<u64> {
-        let internals = self.prepared(q, |p, _| p.export_ids())?;
+    /// Which conversations the per-conversation CSV lists (internal ids):
+    /// the part that can fail on a bad query, done before the answer starts.
+    pub fn export_plan(&self, q: &Query) -> Result<Vec<u64>> {
+        self.prepared(q, |p, _| p.export_ids())
+    }
+
+    /// The per-conversation CSV of a plan, in batches given to `out` (which
+    /// answers false to stop, e.g. when the client went away). Returns the row count.
+    pub fn export_csv(&self, q: &Query, internals: &[u64], out: &mut dyn FnMut(Vec<u8>) -> bool) -> Result<u64> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(super::conv_rows::HEADER).expect("in memory");
         if !out(w.into_inner().expect("in memory")) {

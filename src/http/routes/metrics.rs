@@ -140,10 +140,13 @@ pub async fn conversations_csv(
     p: web::Query<QueryParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = resolve(&auth, &p)?;
+    // Errors (a bad query, still loading) answer before the 200; then the rows stream.
+    let plan_q = q.clone();
+    let internals = run(&state, move |m| m.export_plan(&plan_q)).await?;
     let (tx, mut rx) = mpsc::channel::<Result<Bytes, io::Error>>(8);
     let service = state.metrics.clone();
     tokio::task::spawn_blocking(move || {
-        let r = service.export_csv(&q, &mut |chunk| tx.blocking_send(Ok(Bytes::from(chunk))).is_ok());
+        let r = service.export_csv(&q, &internals, &mut |chunk| tx.blocking_send(Ok(Bytes::from(chunk))).is_ok());
         if let Err(e) = r {
             tracing::error!(error = %e, "per-conversation export failed");
             let _ = tx.blocking_send(Err(io::Error::other(e.to_string())));
