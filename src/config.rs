@@ -103,7 +103,7 @@ fn warn_unknown_env() {
 /// Every setting with its default, as a commented TOML file.
 pub fn default_toml() -> String {
     let d = Config::default();
-    format!(
+    let head = format!(
         "# chatledger.toml: every setting with its default.\n\
          # Precedence: command-line flags > CHATLEDGER_* environment > this file > defaults.\n\n\
          # Directory holding the database.\ndata = {:?}\n\n\
@@ -118,13 +118,56 @@ pub fn default_toml() -> String {
         d.log_format,
         d.session_hours,
         d.cache_mib
-    )
+    );
+    head + METRICS_EXAMPLE
 }
+
+/// The metrics settings, commented out (see docs/metrics.md).
+const METRICS_EXAMPLE: &str = r#"
+# Business hours (docs/metrics.md). When set here, they replace the ones set
+# through the API at every start. Unlisted weekdays are closed.
+# [business_hours]
+# tz = "Asia/Shanghai"
+# holidays = ["2026-10-01"]
+# [business_hours.hours]
+# mon = [["09:00", "12:00"], ["13:00", "18:00"]]
+# tue = [["09:00", "18:00"]]
+
+# First-response SLA targets in seconds (default 300), per team if needed.
+# [sla]
+# default_seconds = 300
+# [sla.teams]
+# cn-care = 120
+"#;
 
 #[cfg(test)]
 #[allow(clippy::result_large_err)] // figment::Jail's own signature
 mod tests {
     use super::*;
+
+    #[test]
+    fn business_hours_and_sla_read_from_the_file() {
+        figment::Jail::expect_with(|jail| {
+            // The commented example of default_toml, uncommented, must load as it reads.
+            let example: String = default_toml()
+                .lines()
+                .skip_while(|l| !l.contains("[business_hours]"))
+                .map(|l| l.trim_start_matches("# "))
+                .filter(|l| !l.starts_with('#') && !l.starts_with("First-response"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            jail.create_file("chatledger.toml", &example)?;
+            let c =
+                load(Some(std::path::Path::new("chatledger.toml")), Figment::new()).map_err(|e| e.to_string())?.config;
+            let b = c.business_hours.expect("schedule");
+            assert_eq!(b.tz, "Asia/Shanghai");
+            assert_eq!(b.hours["mon"].len(), 2);
+            b.compile().map_err(|e| e.to_string())?;
+            let sla = c.sla.expect("sla");
+            assert_eq!((sla.default_seconds, sla.teams["cn-care"]), (300, 120));
+            Ok(())
+        });
+    }
 
     #[test]
     fn flags_beat_environment_beat_file_beat_defaults() {

@@ -79,14 +79,23 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
         // The metrics read every conversation's facts into memory once; meanwhile they answer 503.
         let metrics = state.metrics.clone();
         std::thread::spawn(move || {
-            if let Err(e) = metrics.load() {
-                tracing::error!(error = %e, "loading the metrics facts failed");
+            let started = std::time::Instant::now();
+            match metrics.load() {
+                Ok(n) => tracing::info!(conversations = n, seconds = started.elapsed().as_secs_f32(), "metrics ready"),
+                Err(e) => tracing::error!(error = %e, "loading the metrics facts failed"),
             }
         });
         let server = http::serve(state, listener)?;
         let handle = server.handle();
+        // Ctrl-C and SIGTERM (systemd's stop) both end cleanly: requests finish, the store closes.
         tokio::spawn(async move {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("install the SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            tracing::info!("stopping");
             handle.stop(true).await;
         });
         server.await

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 
+use crate::metrics::runner::Runner;
 use crate::metrics::service::MetricsService;
 use crate::store::Store;
 use error::{ApiError, Code};
@@ -24,6 +25,7 @@ pub struct AppState {
     pub metrics: Arc<MetricsService>,
     /// Metric queries computing at once; the others queue (see routes::metrics).
     pub metric_slots: Arc<tokio::sync::Semaphore>,
+    pub metric_runner: Arc<Runner>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             store,
             session_hours,
             metric_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+            metric_runner: Arc::new(Runner::new(slots)),
         }
     }
 }

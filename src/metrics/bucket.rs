@@ -9,19 +9,27 @@ use crate::domain::Channel;
 
 const CHANNELS: usize = 16;
 
+/// A sample in memory: whole seconds, never negative (a timeline is in time
+/// order), 4 bytes so that a million-conversation period stays small.
+pub type Secs = u32;
+
+fn secs(x: i64) -> Secs {
+    x.clamp(0, Secs::MAX as i64) as Secs
+}
+
 /// Whole seconds and business seconds of a set of duration samples.
 #[derive(Debug, Default, Clone)]
 pub struct Durations {
-    pub secs: Vec<i64>,
-    pub biz: Vec<i64>,
+    pub secs: Vec<Secs>,
+    pub biz: Vec<Secs>,
 }
 
 impl Durations {
     #[inline(always)]
     fn push(&mut self, it: &Item) {
-        self.secs.push(it.secs);
+        self.secs.push(secs(it.secs));
         if it.biz >= 0 {
-            self.biz.push(it.biz);
+            self.biz.push(secs(it.biz));
         }
     }
     fn extend(&mut self, o: Durations) {
@@ -58,7 +66,7 @@ pub struct Bucket {
     pub depth_sum: u64,
     pub depth_count: u64,
     pub follow_ups: u64,
-    pub engagement: Vec<i64>,
+    pub engagement: Vec<Secs>,
     pub transfers_made: u64,
     pub transfers_received: u64,
     pub notes: u64,
@@ -97,7 +105,7 @@ impl Bucket {
             ItemKind::Duration => self.duration.push(it),
             ItemKind::Resolution => self.resolution.push(it),
             ItemKind::Unanswered => self.unanswered += 1,
-            ItemKind::Engagement => self.engagement.push(it.secs),
+            ItemKind::Engagement => self.engagement.push(secs(it.secs)),
         }
     }
 
@@ -260,16 +268,16 @@ fn sla(attained: u64, count: u64) -> Sla {
     Sla { attained, count, share: (count > 0).then(|| attained as f64 / count as f64) }
 }
 
-fn mean(v: &[i64]) -> Option<f64> {
+fn mean(v: &[Secs]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64)
 }
 
-fn mean_count(v: &[i64]) -> MeanCount {
+fn mean_count(v: &[Secs]) -> MeanCount {
     MeanCount { mean: mean(v), count: v.len() as u64 }
 }
 
 /// Mean, nearest-rank median and p90, without sorting everything.
-pub fn stat3(mut v: Vec<i64>) -> Stat3 {
+pub fn stat3(mut v: Vec<Secs>) -> Stat3 {
     let n = v.len();
     let mean = mean(&v);
     if n == 0 {
@@ -280,32 +288,28 @@ pub fn stat3(mut v: Vec<i64>) -> Stat3 {
     if n >= RADIX_MIN
         && let Some(both) = radix_select(&v, [r50, r90])
     {
-        return Stat3 { mean, median: Some(both[0]), p90: Some(both[1]), count: n as u64 };
+        return Stat3 { mean, median: Some(both[0] as i64), p90: Some(both[1] as i64), count: n as u64 };
     }
     let (left, p90, _) = v.select_nth_unstable(r90);
-    let p90 = *p90;
-    let median = if r50 < r90 { *left.select_nth_unstable(r50).1 } else { p90 };
+    let p90 = *p90 as i64;
+    let median = if r50 < r90 { *left.select_nth_unstable(r50).1 as i64 } else { p90 };
     Stat3 { mean, median: Some(median), p90: Some(p90), count: n as u64 }
 }
 
 /// From this many samples on, counting beats partitioning.
 const RADIX_MIN: usize = 50_000;
 
-/// The values at 0-based `ranks` (ascending order) of non-negative samples:
-/// count them by their top 16 bits, then select only inside the buckets
-/// that hold the ranks. None when a sample is negative.
-fn radix_select(v: &[i64], ranks: [usize; 2]) -> Option<[i64; 2]> {
+/// The values at 0-based `ranks` (ascending order): count the samples by
+/// their top 16 bits, then select only inside the buckets that hold the ranks.
+fn radix_select(v: &[Secs], ranks: [usize; 2]) -> Option<[Secs; 2]> {
     let max = *v.iter().max()?;
-    if v.iter().any(|&x| x < 0) {
-        return None;
-    }
-    let bits = 64 - (max as u64).leading_zeros();
+    let bits = 32 - max.leading_zeros();
     let shift = bits.saturating_sub(16);
     let mut counts = vec![0usize; 1 << 16];
     for &x in v {
-        counts[(x as u64 >> shift) as usize] += 1;
+        counts[(x >> shift) as usize] += 1;
     }
-    let mut out = [0i64; 2];
+    let mut out: [Secs; 2] = [0; 2];
     for (i, &rank) in ranks.iter().enumerate() {
         // The bucket holding `rank`, and how many samples lie below it.
         let (mut below, mut bucket) = (0usize, 0usize);
@@ -313,13 +317,13 @@ fn radix_select(v: &[i64], ranks: [usize; 2]) -> Option<[i64; 2]> {
             below += counts[bucket];
             bucket += 1;
         }
-        let mut inside: Vec<i64> = v.iter().copied().filter(|&x| (x as u64 >> shift) as usize == bucket).collect();
+        let mut inside: Vec<Secs> = v.iter().copied().filter(|&x| (x >> shift) as usize == bucket).collect();
         out[i] = *inside.select_nth_unstable(rank - below).1;
     }
     Some(out)
 }
 
-fn stat2(v: Vec<i64>) -> Stat2 {
+fn stat2(v: Vec<Secs>) -> Stat2 {
     let s = stat3(v);
     Stat2 { mean: s.mean, median: s.median, count: s.count }
 }
@@ -342,7 +346,7 @@ pub fn busy_hours(hist: &[u64; 24]) -> Vec<u8> {
 }
 
 /// The samples whose wait started in a busy hour.
-fn peak_samples(secs: &[i64], hours: &[u8], busy: &[u8]) -> Vec<i64> {
+fn peak_samples(secs: &[Secs], hours: &[u8], busy: &[u8]) -> Vec<Secs> {
     let mut is_busy = [false; 24];
     for &h in busy {
         is_busy[h as usize % 24] = true;
@@ -350,7 +354,7 @@ fn peak_samples(secs: &[i64], hours: &[u8], busy: &[u8]) -> Vec<i64> {
     secs.iter().zip(hours).filter(|(_, h)| is_busy[**h as usize % 24]).map(|(s, _)| *s).collect()
 }
 
-fn stability(peak: Vec<i64>, all: &Stat3, busy: &[u8]) -> PeakHourStability {
+fn stability(peak: Vec<Secs>, all: &Stat3, busy: &[u8]) -> PeakHourStability {
     let peak_count = peak.len() as u64;
     let peak_p90 = stat3(peak).p90;
     let ratio = match (peak_p90, all.p90) {
@@ -382,13 +386,13 @@ mod tests {
     #[test]
     fn radix_selection_agrees_with_sorting() {
         // A deterministic spread of 120,001 values with many repeats and a long tail.
-        let v: Vec<i64> = (0..120_001i64).map(|i| (i * 7919 % 1009) * (1 + i % 97) + (i % 3) * 100_000).collect();
+        let v: Vec<Secs> = (0..120_001u32).map(|i| (i * 7919 % 1009) * (1 + i % 97) + (i % 3) * 100_000).collect();
         let mut sorted = v.clone();
         sorted.sort_unstable();
         let n = v.len();
         let (r50, r90) = ((50 * n).div_ceil(100) - 1, (90 * n).div_ceil(100) - 1);
         let s = stat3(v);
-        assert_eq!((s.median, s.p90), (Some(sorted[r50]), Some(sorted[r90])));
+        assert_eq!((s.median, s.p90), (Some(sorted[r50] as i64), Some(sorted[r90] as i64)));
     }
 
     #[test]

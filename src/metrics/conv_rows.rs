@@ -109,7 +109,7 @@ impl Prepared<'_> {
             let tags: Vec<&str> = scratch.tags.iter().filter_map(|&t| self.ledger.names.tags.name(t)).collect();
             let replies: Vec<i64> = of(ItemKind::Reply).map(|it| it.secs).collect();
             let reply_list = replies.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(";");
-            let rs = stat3(replies.clone());
+            let rs = stat3(replies.iter().map(|&s| s.clamp(0, u32::MAX as i64) as u32).collect());
             let status = if o.resolution.is_some() {
                 "resolved"
             } else if o.pending_since.is_some() {

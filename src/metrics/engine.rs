@@ -8,7 +8,7 @@ use super::bucket::{Bucket, busy_hours};
 use super::clock::{self, DAY_MS, HOUR_MS, LocalClock};
 use super::compact::{Conv, Interner, NONE};
 use super::items::{Item, ItemCtx, ItemKind, ItemSink, Scratch, collect};
-use super::ledger::Ledger;
+use super::ledger::{BLOCK, Ledger};
 use super::query::{GroupBy, Query};
 use super::report::{Group, Metrics};
 use super::schedule::{BusinessClock, Compiled};
@@ -258,17 +258,21 @@ impl<'l> Prepared<'l> {
     ) -> A {
         let heads = &self.ledger.heads;
         let (from, to) = (self.query.from, self.query.to);
-        // Small chunks balance the threads (a period's conversations sit together);
-        // fold keeps one accumulator per thread's run of chunks.
-        const CHUNK: usize = 16_384;
+        // Blocks balance the threads (a period's conversations sit together), and
+        // a block whose conversations all lie outside the period is skipped unread;
+        // fold keeps one accumulator per thread's run of blocks.
+        let blocks = &self.ledger.blocks;
         heads
-            .par_chunks(CHUNK)
+            .par_chunks(BLOCK)
             .enumerate()
-            .fold(&init, |mut acc, (ci, part)| {
+            .fold(&init, |mut acc, (bi, part)| {
+                if blocks.get(bi).is_some_and(|&(start, last)| start >= to || last < from) {
+                    return acc;
+                }
                 for (j, h) in part.iter().enumerate() {
                     // Only a conversation with a fact in [from, to) can count in it.
                     if h.present && h.start < to && h.last >= from {
-                        f(&mut acc, (ci * CHUNK + j) as u64, self.ledger.view(h));
+                        f(&mut acc, (bi * BLOCK + j) as u64, self.ledger.view(h));
                     }
                 }
                 acc

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod query;
 pub mod report;
 pub mod rules;
+pub mod runner;
 pub mod samples;
 pub mod schedule;
 pub mod scorecard;

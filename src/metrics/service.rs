@@ -52,7 +52,7 @@ impl MetricsService {
 
     /// Reads every conversation's facts into memory (the server does this on
     /// a thread at start; queries meanwhile answer "loading").
-    pub fn load(&self) -> Result<()> {
+    pub fn load(&self) -> Result<usize> {
         self.loading.store(true, Ordering::SeqCst);
         let started = std::time::Instant::now();
         let l = Ledger::load(&self.store, &|n| self.loaded.store(n, Ordering::Relaxed));
@@ -64,8 +64,9 @@ impl MetricsService {
             ms = started.elapsed().as_millis() as u64,
             "metrics facts loaded"
         );
+        let n = l.conversations();
         *self.ledger.write().expect("ledger lock") = Some(l);
-        Ok(())
+        Ok(n)
     }
 
     /// Runs `f` on the ledger caught up with the store.

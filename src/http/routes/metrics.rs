@@ -35,8 +35,9 @@ impl From<MetricsError> for ApiError {
 /// How long a query waits for one of the bounded query slots before 503.
 const QUEUE_WAIT: Duration = Duration::from_secs(20);
 
-/// Runs a metrics computation on a blocking thread, holding a query slot so
-/// that many concurrent queries queue instead of starving ingest.
+/// Runs a metrics computation on the metrics threads (see `metrics::runner`),
+/// holding a query slot so that many concurrent queries queue instead of
+/// starving ingest.
 async fn run<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&crate::metrics::service::MetricsService) -> Result<T, MetricsError> + Send + 'static,
@@ -46,12 +47,13 @@ async fn run<T: Send + 'static>(
         .map_err(|_| ApiError::new(Code::Unavailable, "too many metric queries at once; try again shortly"))?
         .map_err(ApiError::internal)?;
     let service = state.metrics.clone();
-    let r = web::block(move || {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state.metric_runner.run(move || {
         let r = f(&service);
         drop(permit);
-        r
-    })
-    .await?;
+        let _ = tx.send(r);
+    });
+    let r = rx.await.map_err(|_| ApiError::internal("a metrics computation stopped"))?;
     Ok(r?)
 }
 
