@@ -32,10 +32,6 @@ impl Durations {
             self.biz.push(secs(it.biz));
         }
     }
-    fn extend(&mut self, o: Durations) {
-        self.secs.extend(o.secs);
-        self.biz.extend(o.biz);
-    }
     fn extend_from(&mut self, o: &Durations) {
         self.secs.extend_from_slice(&o.secs);
         self.biz.extend_from_slice(&o.biz);
@@ -120,31 +116,12 @@ impl Bucket {
     pub fn merge(&mut self, o: Bucket) {
         self.handled += o.handled;
         self.touched += o.touched;
-        self.new += o.new;
-        for i in 0..CHANNELS {
-            self.handled_by_channel[i] += o.handled_by_channel[i];
-            self.new_by_channel[i] += o.new_by_channel[i];
-        }
-        self.first_response.extend(o.first_response);
-        self.reply.extend(o.reply);
-        self.reply_hours.extend(o.reply_hours);
-        self.duration.extend(o.duration);
-        self.resolution.extend(o.resolution);
-        self.post_transfer.extend(o.post_transfer);
-        self.sla_attained += o.sla_attained;
-        self.sla_attained_biz += o.sla_attained_biz;
-        self.unanswered += o.unanswered;
-        self.messages_in += o.messages_in;
-        self.messages_out += o.messages_out;
-        self.csat_sum += o.csat_sum;
-        self.csat_count += o.csat_count;
         self.depth_sum += o.depth_sum;
         self.depth_count += o.depth_count;
-        self.follow_ups += o.follow_ups;
-        self.engagement.extend(o.engagement);
-        self.transfers_made += o.transfers_made;
-        self.transfers_received += o.transfers_received;
-        self.notes += o.notes;
+        for i in 0..CHANNELS {
+            self.handled_by_channel[i] += o.handled_by_channel[i];
+        }
+        self.merge_items(&o);
     }
 
     /// Room for the samples of all of `groups`, so that merging them copies once.
