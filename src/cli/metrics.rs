@@ -77,6 +77,8 @@ pub fn run(global: &Global, a: MetricsArgs) -> anyhow::Result<i32> {
         }
     };
     let service = MetricsService::new(store);
+    // The same settings the server would use: the config file's win.
+    super::serve::apply_configured_settings(&service, &loaded.config)?;
     let answer = match service.metrics(&q) {
         Ok(a) => a,
         Err(e) => {

@@ -75,7 +75,7 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let state = AppState::new(store, cfg.session_hours);
-        apply_configured_settings(&state, &cfg).map_err(std::io::Error::other)?;
+        apply_configured_settings(&state.metrics, &cfg).map_err(std::io::Error::other)?;
         // The metrics read every conversation's facts into memory once; meanwhile they answer 503.
         let metrics = state.metrics.clone();
         std::thread::spawn(move || {
@@ -104,18 +104,21 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
 }
 
 /// Settings given in the config file win over stored ones at each start.
-fn apply_configured_settings(state: &AppState, cfg: &crate::config::Config) -> anyhow::Result<()> {
+pub fn apply_configured_settings(
+    metrics: &crate::metrics::service::MetricsService,
+    cfg: &crate::config::Config,
+) -> anyhow::Result<()> {
     let actor = Actor { who: "config".into(), ..Default::default() };
-    let current = state.metrics.settings().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let current = metrics.settings().map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(s) = &cfg.business_hours
         && current.schedule.as_ref() != Some(s)
     {
-        state.metrics.set_schedule(&actor, Some(s)).map_err(|e| anyhow::anyhow!("config business_hours: {e}"))?;
+        metrics.set_schedule(&actor, Some(s)).map_err(|e| anyhow::anyhow!("config business_hours: {e}"))?;
     }
     if let Some(s) = &cfg.sla
         && &current.sla != s
     {
-        state.metrics.set_sla(&actor, s).map_err(|e| anyhow::anyhow!("config sla: {e}"))?;
+        metrics.set_sla(&actor, s).map_err(|e| anyhow::anyhow!("config sla: {e}"))?;
     }
     Ok(())
 }

@@ -17,6 +17,12 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/events",
         "/api/v1/auth/me",
         "/api/v1/tokens",
+        "/api/v1/metrics",
+        "/api/v1/metrics/samples?metric=reply",
+        "/api/v1/metrics/conversations.csv",
+        "/api/v1/metrics/scorecard?team=x",
+        "/api/v1/settings/business-hours",
+        "/api/v1/settings/sla",
     ] {
         let (status, body) = get(&app.url(path), None);
         assert_eq!(status, 401, "{path}");
@@ -32,6 +38,12 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/auth/signin",
         "/api/v1/tokens/{id}",
         "/api/v1/audit/verify",
+        "/api/v1/metrics",
+        "/api/v1/metrics/samples",
+        "/api/v1/metrics/conversations.csv",
+        "/api/v1/metrics/scorecard",
+        "/api/v1/settings/business-hours",
+        "/api/v1/settings/sla",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
     }

@@ -238,4 +238,17 @@ fn the_cli_computes_the_same_figures() {
     let out = cli(dir.path(), &[&args[..], &["--group-by", "fortnight"]].concat());
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("group_by"), "{}", text(&out));
+    // Settings from a config file: an SLA of 200 s meets 120 and 240? no, 3600? no: 1 of 3;
+    // business hours Monday 09:01-18:00 Shanghai leave c-1's wait 60 business seconds.
+    let toml = dir.path().join("chatledger.toml");
+    std::fs::write(
+        &toml,
+        "[sla]\ndefault_seconds = 200\n[business_hours]\ntz = \"Asia/Shanghai\"\n[business_hours.hours]\nmon = [[\"09:01\", \"18:00\"]]\n",
+    )
+    .unwrap();
+    let out = cli(dir.path(), &[&["--config", toml.to_str().unwrap()][..], &args[..], &["--format", "json"]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["overall"]["sla"]["attained"], 1);
+    assert_eq!(v["overall"]["business"]["first_response"]["mean"], 20.0);
 }
