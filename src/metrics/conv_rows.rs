@@ -76,7 +76,7 @@ impl Prepared<'_> {
     }
 
     fn involves_filtered_agent(&self, items: &[Item], s: &Scratch) -> bool {
-        let o = s.out.clone_head();
+        let o = s.out.head;
         items.iter().any(|it| it.kind == ItemKind::Response && self.agent_passes(it.agent))
             || self.agent_passes(o.home)
             || self.agent_passes(o.holder)
@@ -94,7 +94,7 @@ impl Prepared<'_> {
             let Some(conv) = self.ledger.conv(*internal as usize) else { continue };
             items.clear();
             collect(&ctx, &conv, &mut scratch, true, &mut items);
-            let o = scratch.out.clone_head();
+            let o = scratch.out.head;
             let of = |k: ItemKind| items.iter().filter(move |it| it.kind == k);
             let first = |k: ItemKind| of(k).next();
             let secs = |k: ItemKind| first(k).map_or(String::new(), |it| it.secs.to_string());

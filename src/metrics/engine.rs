@@ -327,6 +327,17 @@ impl Acc {
 struct Work {
     acc: Acc,
     scratch: Scratch,
+    /// The conversation's tags at `to` (for tag groups).
+    tags: Vec<u32>,
+    keys: Keys,
+}
+
+/// Per conversation: the groups it was handled and touched in, and a buffer.
+#[derive(Default)]
+struct Keys {
+    handled: Vec<u32>,
+    touched: Vec<u32>,
+    tmp: Vec<u32>,
 }
 
 fn touches(k: ItemKind) -> bool {
@@ -344,9 +355,20 @@ struct Adder<'w, 'p> {
     tags: &'w [u32],
     handled: bool,
     touched: bool,
-    handled_keys: Vec<u32>,
-    touched_keys: Vec<u32>,
-    keys: Vec<u32>,
+    keys: &'w mut Keys,
+}
+
+impl Keys {
+    /// Notes that the conversation was handled and/or touched in group `k`, once.
+    #[inline(always)]
+    fn mark(&mut self, k: u32, handled: bool, touched: bool) {
+        if handled && !self.handled.contains(&k) {
+            self.handled.push(k);
+        }
+        if touched && !self.touched.contains(&k) {
+            self.touched.push(k);
+        }
+    }
 }
 
 impl ItemSink for Adder<'_, '_> {
@@ -362,27 +384,19 @@ impl ItemSink for Adder<'_, '_> {
             Some(g) if g != GroupBy::Tag => {
                 let k = self.p.key1(g, it.ts, it.agent, self.channel);
                 self.acc.bucket(k).add(&it, self.channel, sla);
-                if resp && !self.handled_keys.contains(&k) {
-                    self.handled_keys.push(k);
-                }
-                if touch && !self.touched_keys.contains(&k) {
-                    self.touched_keys.push(k);
-                }
+                self.keys.mark(k, resp, touch);
                 return;
             }
             _ => self.acc.overall.add(&it, self.channel, sla),
         }
         if let Some(g) = self.p.query.group_by {
-            self.p.keys(g, it.ts, it.agent, self.channel, self.tags, &mut self.keys);
-            for &k in &self.keys {
+            let mut tmp = std::mem::take(&mut self.keys.tmp);
+            self.p.keys(g, it.ts, it.agent, self.channel, self.tags, &mut tmp);
+            for &k in &tmp {
                 self.acc.bucket(k).add(&it, self.channel, sla);
-                if resp && !self.handled_keys.contains(&k) {
-                    self.handled_keys.push(k);
-                }
-                if touch && !self.touched_keys.contains(&k) {
-                    self.touched_keys.push(k);
-                }
+                self.keys.mark(k, resp, touch);
             }
+            self.keys.tmp = tmp;
         }
     }
 
@@ -404,31 +418,23 @@ impl ItemSink for Adder<'_, '_> {
 impl Prepared<'_> {
     fn add_conv(&self, w: &mut Work, conv: Conv<'_>) {
         let ctx = self.item_ctx();
-        let need_tags = self.query.group_by == Some(GroupBy::Tag);
-        let tags = std::mem::take(&mut w.scratch.tags);
+        // Tag groups need the tags at `to` before the first item.
+        if self.query.group_by == Some(GroupBy::Tag) {
+            super::items::tags_at(&conv, self.query.to, &mut w.tags);
+        }
+        w.keys.handled.clear();
+        w.keys.touched.clear();
         let mut adder = Adder {
             p: self,
             acc: &mut w.acc,
             channel: conv.channel,
-            tags: &[],
+            tags: &w.tags,
             handled: false,
             touched: false,
-            handled_keys: Vec::new(),
-            touched_keys: Vec::new(),
-            keys: Vec::new(),
+            keys: &mut w.keys,
         };
-        w.scratch.tags = tags;
-        // The tags are known before the items only when asked for; the adder reads them then.
-        if need_tags {
-            super::items::tags_at(&conv, self.query.to, &mut w.scratch.tags);
-        }
-        let tags = std::mem::take(&mut w.scratch.tags);
-        adder.tags = &tags;
         let passed = collect(&ctx, &conv, &mut w.scratch, false, &mut adder);
         let (handled, touched) = (adder.handled, adder.touched);
-        let (hk, tk) = (std::mem::take(&mut adder.handled_keys), std::mem::take(&mut adder.touched_keys));
-        drop(adder);
-        w.scratch.tags = tags;
         if !passed {
             return;
         }
@@ -437,10 +443,10 @@ impl Prepared<'_> {
             w.acc.overall.add_handled(conv.channel, depth);
         }
         w.acc.overall.touched += touched as u64;
-        for &k in &hk {
+        for &k in &w.keys.handled {
             w.acc.groups[k as usize].add_handled(conv.channel, depth);
         }
-        for &k in &tk {
+        for &k in &w.keys.touched {
             w.acc.groups[k as usize].touched += 1;
         }
     }

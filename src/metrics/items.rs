@@ -225,7 +225,7 @@ pub fn collect<S: ItemSink>(
     s.spans.clear();
     let mut c = Collector { ctx, spans: &mut s.spans, sink };
     run(conv.facts, ctx.to, &mut c, &mut s.out);
-    let out = s.out.clone_head();
+    let out = s.out.head;
     if let Some(first) = out.first_message {
         c.event(ItemKind::New, first, out.home);
         if let Some((last, holder)) = out.last_message {

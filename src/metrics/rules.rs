@@ -29,10 +29,9 @@ pub trait Observer {
     fn csat(&mut self, _ts: i64, _score: u32, _holder: u32) {}
 }
 
-/// The state of the conversation at the end of the period. Reused between
-/// conversations so that a query allocates nothing per conversation.
-#[derive(Debug, Default, Clone)]
-pub struct Outcome {
+/// The conversation-level state at the end of the period.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Head {
     pub first_message: Option<i64>,
     /// The last message and the holder at it (for the duration).
     pub last_message: Option<(i64, u32)>,
@@ -43,35 +42,18 @@ pub struct Outcome {
     /// The holder after the last event before the end.
     pub holder: u32,
     pub home: u32,
+}
+
+/// The state of the conversation at the end of the period. Reused between
+/// conversations so that a query allocates nothing per conversation.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    pub head: Head,
     /// Turns: maximal runs of messages by the same side, bots skipped.
     pub depth: u32,
     /// The tags carried at the end.
     pub tags: Vec<u32>,
     open_transfers: Vec<(i64, u32)>,
-}
-
-/// The conversation-level part of an [`Outcome`], copied out.
-#[derive(Debug, Clone, Copy)]
-pub struct Head {
-    pub first_message: Option<i64>,
-    pub last_message: Option<(i64, u32)>,
-    pub resolution: Option<(i64, u32)>,
-    pub pending_since: Option<i64>,
-    pub holder: u32,
-    pub home: u32,
-}
-
-impl Outcome {
-    pub fn clone_head(&self) -> Head {
-        Head {
-            first_message: self.first_message,
-            last_message: self.last_message,
-            resolution: self.resolution,
-            pending_since: self.pending_since,
-            holder: self.holder,
-            home: self.home,
-        }
-    }
 }
 
 #[derive(PartialEq, Clone, Copy)]
@@ -83,8 +65,7 @@ enum Side {
 /// Applies the rules to `facts` (one conversation's timeline), seeing only the
 /// facts with `ts < to`, telling `obs` what happens and leaving the final state in `out`.
 pub fn run<O: Observer>(facts: &[Fact], to: i64, obs: &mut O, out: &mut Outcome) {
-    out.first_message = None;
-    out.last_message = None;
+    let mut head = Head::default();
     out.depth = 0;
     out.tags.clear();
     out.open_transfers.clear();
@@ -106,7 +87,7 @@ pub fn run<O: Observer>(facts: &[Fact], to: i64, obs: &mut O, out: &mut Outcome)
         }
         match f.kind() {
             Kind::Customer | Kind::Human | Kind::Bot => {
-                out.first_message.get_or_insert(ts);
+                head.first_message.get_or_insert(ts);
                 match f.kind() {
                     Kind::Customer => {
                         obs.customer(ts, holder(&routing));
@@ -150,7 +131,7 @@ pub fn run<O: Observer>(facts: &[Fact], to: i64, obs: &mut O, out: &mut Outcome)
                     }
                     _ => {}
                 }
-                out.last_message = Some((ts, holder(&routing)));
+                head.last_message = Some((ts, holder(&routing)));
             }
             Kind::Assign => {
                 obs.assign(ts, f.a);
@@ -180,8 +161,9 @@ pub fn run<O: Observer>(facts: &[Fact], to: i64, obs: &mut O, out: &mut Outcome)
             Kind::Untag => out.tags.retain(|&t| t != f.a),
         }
     }
-    out.pending_since = wait.map(|(start, _)| start);
-    out.holder = holder(&routing);
-    out.home = routing.home().copied().unwrap_or(NONE);
-    out.resolution = if resolved { resolve } else { None };
+    head.pending_since = wait.map(|(start, _)| start);
+    head.holder = holder(&routing);
+    head.home = routing.home().copied().unwrap_or(NONE);
+    head.resolution = if resolved { resolve } else { None };
+    out.head = head;
 }

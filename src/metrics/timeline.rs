@@ -145,9 +145,10 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
     let mut out = Outcome::default();
     run(&conv.facts, i64::MAX, &mut c, &mut out);
     let mut a = c.a;
+    let head = out.head;
     a.channel = stored.channel;
-    a.first_message = out.first_message;
-    if let (Some(first), Some((last, holder))) = (out.first_message, out.last_message) {
+    a.first_message = head.first_message;
+    if let (Some(first), Some((last, holder))) = (head.first_message, head.last_message) {
         a.last_message = Some(last);
         a.duration = Some(Sample {
             start: first,
@@ -155,16 +156,16 @@ pub fn analyze(events: &[ConvEvent]) -> Analysis {
             agent: (holder != NONE).then(|| names.agents.name(holder).unwrap_or_default().to_string()),
             seconds: whole_seconds(first, last),
         });
-        if let Some((ts, agent)) = out.resolution {
+        if let Some((ts, agent)) = head.resolution {
             let name = (agent != NONE).then(|| names.agents.name(agent).unwrap_or_default().to_string());
             a.resolution = Some(Sample { start: first, end: ts, agent: name, seconds: whole_seconds(first, ts) });
         }
     }
-    a.pending_since = out.pending_since;
+    a.pending_since = head.pending_since;
     a.depth = out.depth;
     let name = |i: u32| (i != NONE).then(|| names.agents.name(i).unwrap_or_default().to_string());
-    a.holder = name(out.holder);
-    a.home = name(out.home);
+    a.holder = name(head.holder);
+    a.home = name(head.home);
     a.tags = out.tags.iter().map(|&t| names.tags.name(t).unwrap_or_default().to_string()).collect();
     a
 }
