@@ -13,4 +13,5 @@ pub mod ingest;
 pub mod logging;
 pub mod metrics;
 pub mod record;
+pub mod search;
 pub mod store;

@@ -21,6 +21,10 @@ pub struct ImportArgs {
     /// Skip the compaction that follows a large import run alone with the store.
     #[arg(long)]
     pub no_compact: bool,
+    /// Leave the search index to the server (by default an import run alone
+    /// with the store also indexes what it added).
+    #[arg(long)]
+    pub no_index: bool,
     /// A bulk import of at least this many events, alone with the store, ends with a
     /// compaction: copy-on-write leaves about a third of such a file as free pages.
     #[arg(long, default_value_t = 1_000_000, hide = true)]
@@ -57,6 +61,18 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
     }
     let secs = started.elapsed().as_secs_f64();
+    // Alone with the store (no server to do it), the import also brings the
+    // search index up to date.
+    if s.error.is_none() && !a.no_index && store.is_exclusive() {
+        let store = std::sync::Arc::new(store);
+        let dir = crate::search::index::dir_of(&loaded.config.data);
+        match super::reindex::index_for_search(store, &dir) {
+            Ok(line) => eprintln!("{line}"),
+            Err(e) => eprintln!(
+                "warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will"
+            ),
+        }
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {

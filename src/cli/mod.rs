@@ -7,6 +7,7 @@ pub mod import;
 pub mod metrics;
 pub mod progress;
 pub mod reindex;
+pub mod search;
 pub mod serve;
 pub mod user;
 pub mod verify;
@@ -58,8 +59,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Make a consistent copy of the store, also while the server runs.
     Backup(backup::BackupArgs),
-    /// Rebuild every derived table from the events.
-    Reindex,
+    /// Rebuild every derived table and the search index from the events (`--search`: only the index).
+    Reindex(reindex::ReindexArgs),
+    /// Search every transcript (the query language of the API).
+    Search(search::SearchArgs),
     /// Team performance figures for a period (as the API computes them).
     Metrics(metrics::MetricsArgs),
     /// Manage users.
@@ -106,7 +109,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Export(a) => export::run(&cli.global, a),
         Command::Verify(a) => verify::run(&cli.global, a),
         Command::Backup(a) => backup::run(&cli.global, a),
-        Command::Reindex => reindex::run(&cli.global),
+        Command::Reindex(a) => reindex::run(&cli.global, a),
+        Command::Search(a) => search::run(&cli.global, a),
         Command::Metrics(a) => metrics::run(&cli.global, a),
         Command::User(c) => user::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),

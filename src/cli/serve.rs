@@ -85,6 +85,10 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
                 Err(e) => tracing::error!(error = %e, "loading the metrics facts failed"),
             }
         });
+        // The search index follows the store from its own thread; a missing
+        // index is built meanwhile (search answers 503 until it is ready).
+        state.search.start();
+        let search = state.search.clone();
         let server = http::serve(state, listener)?;
         let handle = server.handle();
         // Ctrl-C and SIGTERM (systemd's stop) both end cleanly: requests finish, the store closes.
@@ -98,7 +102,9 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
             tracing::info!("stopping");
             handle.stop(true).await;
         });
-        server.await
+        let r = server.await;
+        search.shutdown();
+        r
     })?;
     Ok(0)
 }

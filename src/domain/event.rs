@@ -50,15 +50,18 @@ str_enum!(
     DeletedBy { Customer = "customer", Agent = "agent", System = "system" }
 );
 
+/// Every field is always serialised: the store's encoding (postcard) is not
+/// self-describing, so a skipped field would make the record unreadable.
+/// The JSON of the event format leaves absent fields out (see `to_json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Attachment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub size: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
 }
 
@@ -249,7 +252,13 @@ fn body_fields(m: &mut Map<String, Value>, b: &Body) {
             put(m, "contact", contact);
             put(m, "text", text);
             if let Some(a) = attachments {
-                m.insert("attachments".into(), serde_json::to_value(a).unwrap_or(Value::Null));
+                let mut list = serde_json::to_value(a).unwrap_or(Value::Null);
+                for item in list.as_array_mut().into_iter().flatten() {
+                    if let Some(o) = item.as_object_mut() {
+                        o.retain(|_, v| !v.is_null());
+                    }
+                }
+                m.insert("attachments".into(), list);
             }
         }
         Body::Edit { message, text } => {

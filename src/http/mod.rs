@@ -15,6 +15,7 @@ use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 
 use crate::metrics::runner::Runner;
 use crate::metrics::service::MetricsService;
+use crate::search::service::SearchService;
 use crate::store::Store;
 use error::{ApiError, Code};
 use routes::*;
@@ -26,12 +27,16 @@ pub struct AppState {
     /// Metric queries computing at once; the others queue (see routes::metrics).
     pub metric_slots: Arc<tokio::sync::Semaphore>,
     pub metric_runner: Arc<Runner>,
+    /// Started by `serve` (see `SearchService::start`); until then search answers 503.
+    pub search: Arc<SearchService>,
 }
 
 impl AppState {
     pub fn new(store: Arc<Store>, session_hours: u64) -> AppState {
         let slots = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        let data_dir = store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         AppState {
+            search: SearchService::new(store.clone(), &crate::search::index::dir_of(&data_dir)),
             metrics: MetricsService::new(store.clone()),
             store,
             session_hours,
@@ -74,6 +79,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(settings::delete_schedule)
             .service(settings::get_sla)
             .service(settings::put_sla)
+            .service(search::status)
+            .service(search::search)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(ApiError::new(Code::NotFound, "no such API route"))
             })),

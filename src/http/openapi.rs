@@ -41,6 +41,8 @@ use super::routes::*;
         settings::delete_schedule,
         settings::get_sla,
         settings::put_sla,
+        search::search,
+        search::status,
     ),
     components(schemas(crate::http::error::ErrorBody, crate::http::error::ErrorDetail))
 )]

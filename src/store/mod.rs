@@ -11,6 +11,7 @@ pub mod directory;
 pub mod error;
 pub mod export;
 pub mod facts;
+pub mod feed;
 pub mod queries;
 pub mod reindex;
 pub mod settings;

@@ -189,3 +189,17 @@ fn reindex_rebuilds_every_derived_table_identically() {
     assert_eq!(by_id(&after), by_id(&inorder));
     assert!(after.2.iter().all(|f| !f.items.is_empty()));
 }
+
+/// An attachment with some fields absent is stored, read back and exported
+/// as it came (the store's encoding once lost such records).
+#[test]
+fn attachments_with_absent_fields_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"type":"message","conversation":"c-a","id":"m1","channel":"email","ts":"2026-11-10T09:00:00Z","sender":"customer","contact":"k-1","text":"see file","attachments":[{"name":"invoice.pdf"}]}"#;
+    let o = crate::common::cli_stdin(dir.path(), &["import", "-"], Some(line.as_bytes()));
+    assert!(o.status.success(), "{}", crate::common::text(&o));
+    let o = crate::common::cli(dir.path(), &["export"]);
+    assert!(o.status.success(), "{}", crate::common::text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains(r#""attachments":[{"name":"invoice.pdf"}]"#), "{out}");
+}

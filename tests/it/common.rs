@@ -51,6 +51,7 @@ pub struct TestApp {
     pub base: String,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
+    pub search: Arc<chatledger::search::service::SearchService>,
 }
 
 impl TestApp {
@@ -61,16 +62,18 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = std::sync::mpsc::channel();
-        let st = store.clone();
+        let state = AppState::new(store.clone(), 1);
+        state.search.start();
+        let search = state.search.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let server = http::serve(AppState::new(st, 1), listener).unwrap();
+                let server = http::serve(state, listener).unwrap();
                 tx.send(server.handle()).unwrap();
                 server.await.unwrap();
             })
         });
         let handle = rx.recv().unwrap();
-        TestApp { dir, store, base, handle, thread: Some(thread) }
+        TestApp { dir, store, base, handle, thread: Some(thread), search }
     }
 
     pub fn data(&self) -> PathBuf {
@@ -109,6 +112,7 @@ impl Drop for TestApp {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        self.search.shutdown();
     }
 }
 
@@ -168,4 +172,21 @@ pub fn delete(url: &str, token: &str) -> (u16, Value) {
 /// Audit entries (newest first) as (action, target) pairs.
 pub fn audit_actions(store: &Store, n: usize) -> Vec<(String, String)> {
     store.audit_entries(None, n).unwrap().into_iter().map(|e| (e.action, e.target)).collect()
+}
+
+impl TestApp {
+    /// Waits until the search index has every event of the store (at most 30 s).
+    pub fn wait_indexed(&self) {
+        let head = self.store.facts_version().unwrap().0;
+        let t0 = std::time::Instant::now();
+        loop {
+            let s = self.search.status();
+            if s.ready && s.events_indexed >= head {
+                return;
+            }
+            assert!(s.error.is_none(), "indexer failed: {:?}", s.error);
+            assert!(t0.elapsed().as_secs() < 30, "search index not ready: {s:?}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }

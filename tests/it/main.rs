@@ -9,4 +9,6 @@ mod faults;
 mod layering;
 mod metrics_api;
 mod record_api;
+mod search_api;
+mod search_index;
 mod tamper;

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod events;
 pub mod health;
 pub mod metrics;
+pub mod search;
 pub mod settings;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,254 @@
+//! The one writer of the index. It follows the store's event feed in
+//! sequence order, turns each text into a document, keeps the in-memory
+//! conversation sets current, and commits in batches with the last event
+//! indexed in the commit payload.
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use tantivy::{IndexWriter, TantivyDocument};
+
+use crate::domain::{Body, ConvEvent, Sender};
+use crate::store::Store;
+
+use super::SearchError;
+use super::convsets::ConvSets;
+use super::index::{Payload, SearchIndex, Unusable};
+use super::schema::{DocKind, Fields, SCHEMA_VERSION, message_key};
+
+/// Events read from the store at a time.
+const BATCH: usize = 20_000;
+/// During a long catch-up, a commit every this many documents (a resume point).
+const COMMIT_EVERY_DOCS: u64 = 2_000_000;
+/// The writer's indexing memory, split among its threads.
+const WRITER_MEMORY: usize = 192 * 1024 * 1024;
+
+pub struct Indexer {
+    store: Arc<Store>,
+    pub index: SearchIndex,
+    writer: IndexWriter,
+    pub sets: Arc<RwLock<ConvSets>>,
+    pub payload: Payload,
+    /// The summaries the sets were loaded from are as of this event.
+    loaded_at: u64,
+}
+
+/// `(events done, events in the store)` while catching up.
+pub type Progress<'a> = &'a dyn Fn(u64, u64);
+
+impl Indexer {
+    /// Opens the index in `dir`, or creates it afresh when it is missing,
+    /// unreadable, of another schema version or of another store generation.
+    /// Answers whether it was (re)created.
+    pub fn open(store: Arc<Store>, dir: &Path) -> Result<(Indexer, bool), SearchError> {
+        let (_, generation) = store.facts_version()?;
+        let (index, payload, fresh) = match SearchIndex::open(dir) {
+            Ok((index, payload)) if payload.generation == generation => (index, payload, false),
+            Ok(_) => {
+                tracing::warn!("the store was reindexed since the search index was built; rebuilding it");
+                (SearchIndex::create(dir)?, Payload { schema: SCHEMA_VERSION, generation, seq: 0 }, true)
+            }
+            Err(why) => {
+                if why != Unusable::Missing {
+                    tracing::warn!(reason = %why, "rebuilding the search index");
+                }
+                (SearchIndex::create(dir)?, Payload { schema: SCHEMA_VERSION, generation, seq: 0 }, true)
+            }
+        };
+        let writer = index.index.writer(WRITER_MEMORY).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
+            e => e.into(),
+        })?;
+        let mut indexer =
+            Indexer { store, index, writer, sets: Arc::new(RwLock::new(ConvSets::default())), payload, loaded_at: 0 };
+        indexer.load_sets()?;
+        Ok((indexer, fresh))
+    }
+
+    /// Loads agents, tags, channels and recalls of every conversation.
+    fn load_sets(&mut self) -> Result<(), SearchError> {
+        let (sets, seq) = load_sets(&self.store)?;
+        self.loaded_at = seq;
+        *self.sets.write().expect("sets lock") = sets;
+        Ok(())
+    }
+
+    /// Indexes every event the index does not have yet; answers how many
+    /// events were read. Err(Rebuild) when the store was reindexed meanwhile.
+    pub fn catch_up(&mut self, progress: Progress<'_>) -> Result<u64, SearchError> {
+        let start = self.payload.seq;
+        let mut pending_docs = 0u64;
+        let mut docs = Vec::new();
+        loop {
+            let batch = self.store.events_after(self.payload.seq, BATCH)?;
+            if batch.generation != self.payload.generation {
+                return Err(SearchError::Rebuild);
+            }
+            if batch.last_seq == self.payload.seq {
+                break;
+            }
+            {
+                let mut sets = self.sets.write().expect("sets lock");
+                for (seq, conv, ev) in &batch.events {
+                    sets.apply(*conv, ev);
+                    if matches!(ev.body, Body::Tag { .. } | Body::Untag { .. })
+                        && *seq > self.loaded_at
+                        && let Some(c) = self.store.conversation_by_internal(*conv)?
+                    {
+                        sets.set_tags(*conv, &c.tags);
+                    }
+                }
+            }
+            for (seq, conv, ev) in &batch.events {
+                self.documents(*seq, *conv, ev, &mut docs)?;
+                for d in docs.drain(..) {
+                    self.writer.add_document(d)?;
+                    pending_docs += 1;
+                }
+            }
+            self.payload.seq = batch.last_seq;
+            progress(batch.last_seq, batch.head_seq);
+            if pending_docs >= COMMIT_EVERY_DOCS {
+                self.commit()?;
+                pending_docs = 0;
+            }
+        }
+        if self.payload.seq != start {
+            self.commit()?;
+        }
+        Ok(self.payload.seq - start)
+    }
+
+    /// Commits what was added, with the payload, and makes it searchable.
+    pub fn commit(&mut self) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&self.payload.encode());
+        prepared.commit()?;
+        self.index.reader.reload()?;
+        Ok(())
+    }
+
+    /// Waits for background merges to finish (at shutdown).
+    pub fn finish(self) -> Result<(), SearchError> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
+    /// The documents of one event: a message's text, subject and attachment
+    /// names, an edit's new text, a note.
+    fn documents(
+        &self,
+        seq: u64,
+        conv: u64,
+        ev: &ConvEvent,
+        out: &mut Vec<TantivyDocument>,
+    ) -> Result<(), SearchError> {
+        let f = &self.index.fields;
+        match &ev.body {
+            Body::Message { id, channel, sender, text, attachments, .. } => {
+                let key = message_key(conv, id);
+                let base = |kind: DocKind| base_doc(f, kind, seq, conv, key, ev.ts, channel.as_str(), sender.as_str());
+                if let Some(t) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                    out.push(with_text(f, base(DocKind::Message), t));
+                }
+                if let Some(subject) = subject_of(ev) {
+                    out.push(with_text(f, base(DocKind::Subject), &subject));
+                }
+                let names: Vec<&str> =
+                    attachments.iter().flatten().filter_map(|a| a.name.as_deref()).filter(|n| !n.is_empty()).collect();
+                if !names.is_empty() {
+                    out.push(with_text(f, base(DocKind::Attachment), &names.join("\n")));
+                }
+            }
+            Body::Edit { message, text: Some(t) } if !t.trim().is_empty() => {
+                // The edit's channel and sender are its message's.
+                let (channel, sender) = self.message_origin(&ev.conversation, message)?;
+                let channel = channel.unwrap_or_else(|| self.conv_channel(conv));
+                let doc =
+                    base_doc(f, DocKind::Edit, seq, conv, message_key(conv, message), ev.ts, &channel, sender.as_str());
+                out.push(with_text(f, doc, t));
+            }
+            Body::Note { text: Some(t), .. } if !t.trim().is_empty() => {
+                let doc =
+                    base_doc(f, DocKind::Note, seq, conv, 0, ev.ts, &self.conv_channel(conv), Sender::Agent.as_str());
+                out.push(with_text(f, doc, t));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn conv_channel(&self, conv: u64) -> String {
+        self.sets.read().expect("sets lock").channel(conv).map_or(String::new(), |c| c.as_str().to_string())
+    }
+
+    fn message_origin(&self, conversation: &str, message: &str) -> Result<(Option<String>, Sender), SearchError> {
+        for (_, ev) in self.store.conversation_events(conversation)?.unwrap_or_default() {
+            if let Body::Message { id, channel, sender, .. } = &ev.body
+                && id == message
+            {
+                return Ok((Some(channel.as_str().to_string()), *sender));
+            }
+        }
+        Ok((None, Sender::Customer))
+    }
+}
+
+/// An e-mail's subject: the message's `subject` field, kept among its extra fields.
+pub fn subject_of(ev: &ConvEvent) -> Option<String> {
+    let extra = ev.extra.as_deref()?;
+    if !extra.contains("\"subject\"") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(extra).ok()?;
+    v.get("subject")?.as_str().filter(|s| !s.trim().is_empty()).map(str::to_string)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn base_doc(
+    f: &Fields,
+    kind: DocKind,
+    seq: u64,
+    conv: u64,
+    msg: u64,
+    ts: i64,
+    channel: &str,
+    sender: &str,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::new();
+    d.add_u64(f.kind, kind as u64);
+    d.add_u64(f.seq, seq);
+    d.add_u64(f.conv, conv);
+    d.add_u64(f.msg, msg);
+    d.add_i64(f.ts, ts);
+    d.add_text(f.channel, channel);
+    d.add_text(f.sender, sender);
+    d
+}
+
+fn with_text(f: &Fields, mut d: TantivyDocument, text: &str) -> TantivyDocument {
+    d.add_text(f.text, text);
+    d.add_text(f.words, text);
+    d
+}
+
+/// Every conversation's agents, tags, channel and recalled messages, from the
+/// store's summaries; also answers the event those summaries are as of.
+pub fn load_sets(store: &Store) -> Result<(ConvSets, u64), SearchError> {
+    let mut sets = ConvSets::default();
+    let mut with_deletes = Vec::new();
+    let (seq, _) = store.for_each_conversation(&mut |c| {
+        sets.load(&c);
+        if c.deletes > 0 {
+            with_deletes.push((c.internal, c.id.clone()));
+        }
+    })?;
+    for (internal, id) in with_deletes {
+        for (_, ev) in store.conversation_events(&id)?.unwrap_or_default() {
+            if matches!(ev.body, Body::Delete { .. }) {
+                sets.apply(internal, &ev);
+            }
+        }
+    }
+    Ok((sets, seq))
+}

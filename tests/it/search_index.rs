@@ -1,0 +1,93 @@
+//! The search index as a derived, resumable, self-healing copy of the store,
+//! and the `search` / `reindex --search` commands.
+
+use std::sync::Arc;
+
+use chatledger::search::index::dir_of;
+use chatledger::search::indexer::Indexer;
+use chatledger::store::{Actor, OpenOptions, Store};
+
+use crate::common::{cli, fixture, text};
+
+fn store_with_corpus(dir: &std::path::Path) -> Arc<Store> {
+    let store = Arc::new(Store::open_dir(dir, &OpenOptions::default()).unwrap());
+    let mut r = std::io::BufReader::new(std::fs::File::open(fixture("search_corpus.ndjson")).unwrap());
+    let s = chatledger::ingest::import(&store, &Actor::system(), &mut r, &Default::default(), &mut |_| {});
+    assert_eq!(s.rejected, 0);
+    store
+}
+
+#[test]
+fn a_restart_resumes_and_a_broken_index_is_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store = store_with_corpus(&data);
+    let dir = dir_of(&data);
+    let head = store.facts_version().unwrap().0;
+
+    let (mut ix, fresh) = Indexer::open(store.clone(), &dir).unwrap();
+    assert!(fresh, "no index yet");
+    assert_eq!(ix.catch_up(&|_, _| {}).unwrap(), head);
+    ix.finish().unwrap();
+
+    // Reopened: it knows where it stopped and reads nothing again.
+    let (mut ix, fresh) = Indexer::open(store.clone(), &dir).unwrap();
+    assert!(!fresh);
+    assert_eq!(ix.payload.seq, head);
+    assert_eq!(ix.catch_up(&|_, _| {}).unwrap(), 0);
+    // Only what came since is read.
+    let line = r#"{"type":"note","conversation":"s-01","ts":"2026-11-01T09:06:00+08:00","agent":"a-zh1","text":"再次确认退款"}"#;
+    let mut r = std::io::BufReader::new(line.as_bytes());
+    chatledger::ingest::import(&store, &Actor::system(), &mut r, &Default::default(), &mut |_| {});
+    assert_eq!(ix.catch_up(&|_, _| {}).unwrap(), 1);
+    ix.finish().unwrap();
+
+    // A damaged index is noticed and rebuilt from the store.
+    std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+    let (mut ix, fresh) = Indexer::open(store.clone(), &dir).unwrap();
+    assert!(fresh, "a corrupt index is rebuilt");
+    assert_eq!(ix.catch_up(&|_, _| {}).unwrap(), head + 1);
+    ix.finish().unwrap();
+
+    // A second writer is refused while one is open.
+    let (_ix, _) = Indexer::open(store.clone(), &dir).unwrap();
+    assert!(matches!(Indexer::open(store.clone(), &dir), Err(chatledger::search::SearchError::Locked)));
+}
+
+#[test]
+fn the_search_command_and_reindex_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let o = cli(&data, &["search", "退款"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("no search index"), "{}", text(&o));
+
+    let o = cli(&data, &["import", fixture("search_corpus.ndjson").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("search index:"), "the import indexes too: {}", text(&o));
+
+    let o = cli(&data, &["search", "退款 -测试", "--from", "2026-10-01"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.starts_with("5 hits"), "{out}");
+    assert!(out.contains("s-06/m1") && out.contains("[退款]") && !out.contains("s-02/m4"), "{out}");
+
+    let o = cli(&data, &["search", "reembolso", "--format", "json", "--sort", "newest"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 4);
+    assert_eq!(v["hits"][0]["conversation"], "s-22");
+
+    let o = cli(&data, &["search", "\"open"]);
+    assert!(!o.status.success() && text(&o).contains("not closed"), "{}", text(&o));
+
+    std::fs::remove_dir_all(dir_of(&data)).unwrap();
+    let o = cli(&data, &["reindex", "--search"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("events indexed"), "{}", text(&o));
+    let o = cli(&data, &["search", "返金"]);
+    assert!(text(&o).starts_with("1 hit\n"), "{}", text(&o));
+    // Searches from the command line are audited too.
+    let store = Store::open_dir(&data, &OpenOptions::default()).unwrap();
+    let entries = store.audit_entries(None, 50).unwrap();
+    assert!(entries.iter().any(|e| e.action == "search" && e.detail.as_deref().is_some_and(|d| d.contains("返金"))));
+}
