@@ -33,7 +33,7 @@ pub struct ImportArgs {
 
 pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
     let loaded = g.load(Figment::new())?;
-    let mut store = open_store(&loaded)?;
+    let mut store = std::sync::Arc::new(open_store(&loaded)?);
     let stdin = a.file.as_os_str() == "-";
     let (mut reader, total): (Box<dyn io::BufRead + Send>, u64) = if stdin {
         (Box::new(BufReader::with_capacity(1 << 20, io::stdin())), 0)
@@ -47,13 +47,36 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         source: if stdin { "stdin".into() } else { a.file.display().to_string() },
         ..Default::default()
     };
+    // Alone with the store (no server to do it), the import also indexes for
+    // search, as it goes: the index follows the store from its own thread.
+    let indexing = if !a.no_index && store.is_exclusive() {
+        let dir = crate::search::index::dir_of(&loaded.config.data);
+        match super::reindex::ImportIndexing::start(store.clone(), &dir) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                eprintln!("warning: not indexing for search ({e}); the server or `chatledger reindex --search` will");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let pb = progress::bar(total, "importing");
     let started = std::time::Instant::now();
     let s = import(&store, &Actor::cli(), &mut reader, &opts, &mut |p| {
         if total > 0 { pb.set_position(p.bytes) } else { pb.set_position(p.lines) }
     });
     pb.finish_and_clear();
+    if let Some(i) = indexing {
+        match i.finish() {
+            Ok(line) => eprintln!("{line}"),
+            Err(e) => eprintln!(
+                "warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will"
+            ),
+        }
+    }
     if s.error.is_none() && !a.no_compact && store.is_exclusive() && s.accepted >= a.compact_after {
+        let store = std::sync::Arc::get_mut(&mut store).expect("the indexer has let go of the store");
         let before = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("compacting the store after a large import (skip with --no-compact)...");
         while store.compact()? {}
@@ -61,18 +84,6 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
     }
     let secs = started.elapsed().as_secs_f64();
-    // Alone with the store (no server to do it), the import also brings the
-    // search index up to date.
-    if s.error.is_none() && !a.no_index && store.is_exclusive() {
-        let store = std::sync::Arc::new(store);
-        let dir = crate::search::index::dir_of(&loaded.config.data);
-        match super::reindex::index_for_search(store, &dir) {
-            Ok(line) => eprintln!("{line}"),
-            Err(e) => eprintln!(
-                "warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will"
-            ),
-        }
-    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {

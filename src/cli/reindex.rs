@@ -51,10 +51,60 @@ pub fn index_for_search(store: Arc<Store>, dir: &std::path::Path) -> anyhow::Res
     })?;
     pb.finish_and_clear();
     indexer.finish()?;
-    let size: u64 = std::fs::read_dir(dir)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    let size = dir_size(dir);
     Ok(format!(
         "search index: {n} events indexed in {:.1} s ({:.1} MB)",
         started.elapsed().as_secs_f64(),
         size as f64 / 1e6
     ))
+}
+
+/// Indexes for search while a bulk import runs (see `Indexer::follow_bulk_import`).
+pub struct ImportIndexing {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<anyhow::Result<Indexer>>,
+    started: std::time::Instant,
+    dir: std::path::PathBuf,
+}
+
+impl ImportIndexing {
+    pub fn start(store: Arc<Store>, dir: &std::path::Path) -> anyhow::Result<ImportIndexing> {
+        use std::sync::atomic::Ordering;
+        let started = std::time::Instant::now();
+        let (mut indexer, _) = Indexer::open(store, dir)?;
+        indexer.follow_bulk_import();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new().name("import-indexing".into()).spawn(move || {
+            while !flag.load(Ordering::SeqCst) {
+                indexer.catch_up(&|_, _| {})?;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Ok(indexer)
+        })?;
+        Ok(ImportIndexing { stop, thread, started, dir: dir.to_path_buf() })
+    }
+
+    /// After the import: indexes the rest, commits, waits for merges; a summary line.
+    pub fn finish(self) -> anyhow::Result<String> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut indexer = self.thread.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;
+        let pb = progress::bar(0, "indexing for search");
+        indexer.settle(&|done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+        })?;
+        pb.finish_and_clear();
+        let seq = indexer.payload.seq;
+        indexer.finish()?;
+        Ok(format!(
+            "search index: {seq} events indexed, {:.1} s after the import started ({:.1} MB)",
+            self.started.elapsed().as_secs_f64(),
+            dir_size(&self.dir) as f64 / 1e6
+        ))
+    }
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
 }

@@ -3,10 +3,12 @@
 //!
 //! - Space-separated scripts: one term per word (letters and digits), folded
 //!   (see `normalize`), so whole words match and `fund` does not hit `refund`.
-//! - Chinese, Japanese kana and Korean: every character is a term and every
-//!   pair of neighbouring characters is a term at the same position. A query
-//!   of n characters is then a phrase of pairs (or one character), so it finds
-//!   exactly the texts that contain it anywhere, like Ctrl-F.
+//! - Chinese, Japanese kana and Korean: every character starts a term, the
+//!   pair it forms with the next character of its run (the last character of
+//!   a run stands alone). A query of n ≥ 2 characters is a phrase of pairs
+//!   that covers every character, and one character is a prefix (every term
+//!   that starts with it), so a query finds exactly the texts that contain it
+//!   anywhere, like Ctrl-F.
 //! - A separator (space, punctuation) between two terms leaves a one-position
 //!   gap, so a phrase matches only what is written together.
 
@@ -33,6 +35,8 @@ pub struct Term {
     pub pos: usize,
     pub from: usize,
     pub to: usize,
+    /// Where a pair's first character ends (for a prefix match on it); `to` otherwise.
+    pub first_to: usize,
 }
 
 /// The terms of `text`, in position order.
@@ -70,6 +74,7 @@ pub fn terms(text: &str) -> Vec<Term> {
                 pos,
                 from: run[0].from,
                 to: run[run.len() - 1].to,
+                first_to: run[run.len() - 1].to,
             });
             pos += 1;
         }
@@ -79,14 +84,42 @@ pub fn terms(text: &str) -> Vec<Term> {
 
 fn cjk_run(run: &[Folded], pos: &mut usize, out: &mut Vec<Term>) {
     for (k, f) in run.iter().enumerate() {
-        out.push(Term { text: f.ch.to_string(), kind: TermKind::Char, pos: *pos, from: f.from, to: f.to });
-        if let Some(next) = run.get(k + 1) {
-            let mut pair = String::with_capacity(8);
-            pair.push(f.ch);
-            pair.push(next.ch);
-            out.push(Term { text: pair, kind: TermKind::Pair, pos: *pos, from: f.from, to: next.to });
+        match run.get(k + 1) {
+            Some(next) => {
+                let mut pair = String::with_capacity(8);
+                pair.push(f.ch);
+                pair.push(next.ch);
+                out.push(Term {
+                    text: pair,
+                    kind: TermKind::Pair,
+                    pos: *pos,
+                    from: f.from,
+                    to: next.to,
+                    first_to: f.to,
+                });
+            }
+            None => out.push(Term {
+                text: f.ch.to_string(),
+                kind: TermKind::Char,
+                pos: *pos,
+                from: f.from,
+                to: f.to,
+                first_to: f.to,
+            }),
         }
         *pos += 1;
+    }
+}
+
+/// True when the last term of `text` is a CJK character standing alone at
+/// the end (not the end of a longer run): in a document it may be followed
+/// by more characters, so it matches as a prefix of the term there.
+pub fn ends_with_lone_char(text: &str) -> bool {
+    let all = terms(text);
+    match all.as_slice() {
+        [.., prev, last] => last.kind == TermKind::Char && !(prev.kind == TermKind::Pair && prev.pos + 1 == last.pos),
+        [last] => last.kind == TermKind::Char,
+        [] => false,
     }
 }
 
@@ -104,8 +137,7 @@ pub fn query_terms(text: &str) -> Vec<(usize, String)> {
             i += 1;
             continue;
         }
-        // A CJK run: its Char terms are at consecutive positions, each followed
-        // by a Pair except the last.
+        // A CJK run: Pair terms at consecutive positions, then its last Char.
         let start = i;
         while i < all.len() && all[i].kind != TermKind::Word && (i == start || all[i].pos <= all[i - 1].pos + 1) {
             i += 1;
@@ -142,20 +174,10 @@ mod tests {
     #[test]
     fn cjk_is_characters_and_pairs_latin_is_words() {
         let t = texts("申请退款 Refund-123");
-        let want: Vec<(usize, String)> = [
-            (0, "申"),
-            (0, "申请"),
-            (1, "请"),
-            (1, "请退"),
-            (2, "退"),
-            (2, "退款"),
-            (3, "款"),
-            (5, "refund"),
-            (7, "123"),
-        ]
-        .iter()
-        .map(|(p, s)| (*p, s.to_string()))
-        .collect();
+        let want: Vec<(usize, String)> = [(0, "申请"), (1, "请退"), (2, "退款"), (3, "款"), (5, "refund"), (7, "123")]
+            .iter()
+            .map(|(p, s)| (*p, s.to_string()))
+            .collect();
         assert_eq!(t, want);
     }
 
@@ -174,6 +196,15 @@ mod tests {
         assert_eq!(q("申请退款"), vec![(0, "申请".to_string()), (2, "退款".to_string())]);
         assert_eq!(q("申请退款单"), vec![(0, "申请".to_string()), (2, "退款".to_string()), (3, "款单".to_string())]);
         assert_eq!(q("Não  chegou"), vec![(0, "nao".to_string()), (2, "chegou".to_string())]);
+    }
+
+    #[test]
+    fn a_lone_last_character_is_a_prefix() {
+        assert!(ends_with_lone_char("退"));
+        assert!(ends_with_lone_char("iphone订"));
+        assert!(ends_with_lone_char("退款 单"));
+        assert!(!ends_with_lone_char("退款"));
+        assert!(!ends_with_lone_char("订abc"));
     }
 
     #[test]

@@ -62,7 +62,8 @@ impl<C: Collector> Collector for Filtered<C> {
         Ok(FilteredSegment {
             inner: self.inner.for_segment(id, reader)?,
             conv: fast.u64("conv")?,
-            msg: fast.u64("msg")?,
+            // Opening a column costs (its block index is decoded): only when needed.
+            msg: if self.allowed.deleted_mode == DeletedMode::Include { None } else { Some(fast.u64("msg")?) },
             allowed: self.allowed.clone(),
             buf: Vec::new(),
         })
@@ -80,7 +81,7 @@ impl<C: Collector> Collector for Filtered<C> {
 pub struct FilteredSegment<S> {
     inner: S,
     conv: Column<u64>,
-    msg: Column<u64>,
+    msg: Option<Column<u64>>,
     allowed: Arc<Allowed>,
     buf: Vec<DocId>,
 }
@@ -89,7 +90,7 @@ impl<S: SegmentCollector> FilteredSegment<S> {
     #[inline]
     fn admits(&self, doc: DocId) -> bool {
         let conv = self.conv.first(doc).unwrap_or(u64::MAX);
-        let msg = self.msg.first(doc).unwrap_or(0);
+        let msg = self.msg.as_ref().and_then(|m| m.first(doc)).unwrap_or(0);
         self.allowed.admits(conv, msg)
     }
 }

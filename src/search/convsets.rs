@@ -10,7 +10,6 @@ use crate::domain::{Body, Channel, ConvEvent};
 use crate::store::Conversation;
 
 use super::normalize::fold_str;
-use super::schema::message_key;
 
 /// A set of conversation internal ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,7 +77,7 @@ pub struct ConvSets {
     pub agents: HashMap<String, ConvSet>,
     /// Folded tag → conversations that carry it now.
     pub tags: HashMap<String, ConvSet>,
-    /// `message_key`s of deleted or recalled messages.
+    /// Sequence numbers of the message events of deleted or recalled messages.
     pub deleted: Arc<HashSet<u64>>,
     /// Each conversation's channel (for notes, which have none of their own).
     pub channels: Vec<Option<Channel>>,
@@ -121,22 +120,24 @@ impl ConvSets {
         }
     }
 
-    /// What an event adds: agents who took part, a recall. (Tags are taken
-    /// from the conversation's summary instead, see the indexer.)
+    /// What an event adds: agents who took part, the channel. (Tags come
+    /// from the conversation's summary and recalls from its events, see the
+    /// indexer.)
     pub fn apply(&mut self, conv: u64, ev: &ConvEvent) {
         for a in ev.body.agents() {
             self.agents.entry(fold_str(a)).or_default().insert(conv);
         }
-        match &ev.body {
-            Body::Delete { message, .. } => {
-                Arc::make_mut(&mut self.deleted).insert(message_key(conv, message));
-            }
-            Body::Message { channel, .. } if self.channel(conv).is_none() => {
-                self.set_channel(conv, Some(*channel));
-            }
-            _ => {}
+        if let Body::Message { channel, .. } = &ev.body
+            && self.channel(conv).is_none()
+        {
+            self.set_channel(conv, Some(*channel));
         }
         self.conversations = self.conversations.max(conv + 1);
+    }
+
+    /// Marks a message (by its event's sequence number) deleted.
+    pub fn mark_deleted(&mut self, message_seq: u64) {
+        Arc::make_mut(&mut self.deleted).insert(message_seq);
     }
 }
 

@@ -14,7 +14,7 @@ use crate::store::Store;
 use super::SearchError;
 use super::convsets::ConvSets;
 use super::index::{Payload, SearchIndex, Unusable};
-use super::schema::{DocKind, Fields, SCHEMA_VERSION, message_key};
+use super::schema::{DocKind, Fields, SCHEMA_VERSION};
 
 /// Events read from the store at a time.
 const BATCH: usize = 20_000;
@@ -31,6 +31,13 @@ pub struct Indexer {
     pub payload: Payload,
     /// The summaries the sets were loaded from are as of this event.
     loaded_at: u64,
+    /// Following a bulk import as it runs (see `bulk`): summaries may lag the
+    /// events, so what needs them waits for `settle`.
+    bulk: bool,
+    /// Edits and deletes whose message was not found yet (bulk mode).
+    waiting: Vec<(u64, u64, ConvEvent)>,
+    /// Conversations whose tags changed since they were last read.
+    tags_changed: std::collections::BTreeSet<u64>,
 }
 
 /// `(events done, events in the store)` while catching up.
@@ -59,8 +66,17 @@ impl Indexer {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
             e => e.into(),
         })?;
-        let mut indexer =
-            Indexer { store, index, writer, sets: Arc::new(RwLock::new(ConvSets::default())), payload, loaded_at: 0 };
+        let mut indexer = Indexer {
+            store,
+            index,
+            writer,
+            sets: Arc::new(RwLock::new(ConvSets::default())),
+            payload,
+            loaded_at: 0,
+            bulk: false,
+            waiting: Vec::new(),
+            tags_changed: Default::default(),
+        };
         indexer.load_sets()?;
         Ok((indexer, fresh))
     }
@@ -91,32 +107,92 @@ impl Indexer {
                 let mut sets = self.sets.write().expect("sets lock");
                 for (seq, conv, ev) in &batch.events {
                     sets.apply(*conv, ev);
-                    if matches!(ev.body, Body::Tag { .. } | Body::Untag { .. })
-                        && *seq > self.loaded_at
-                        && let Some(c) = self.store.conversation_by_internal(*conv)?
-                    {
-                        sets.set_tags(*conv, &c.tags);
+                    if matches!(ev.body, Body::Tag { .. } | Body::Untag { .. }) && *seq > self.loaded_at {
+                        self.tags_changed.insert(*conv);
                     }
                 }
             }
             for (seq, conv, ev) in &batch.events {
-                self.documents(*seq, *conv, ev, &mut docs)?;
-                for d in docs.drain(..) {
-                    self.writer.add_document(d)?;
-                    pending_docs += 1;
+                if let Body::Edit { message, .. } | Body::Delete { message, .. } = &ev.body
+                    && self.bulk
+                    && message_origin(&self.store, &ev.conversation, message)?.is_none()
+                {
+                    self.waiting.push((*seq, *conv, ev.clone()));
+                    continue;
                 }
+                self.index_event(*seq, *conv, ev, &mut docs)?;
+                pending_docs += docs.len() as u64;
             }
             self.payload.seq = batch.last_seq;
             progress(batch.last_seq, batch.head_seq);
-            if pending_docs >= COMMIT_EVERY_DOCS {
+            // A bulk run commits once, in `settle`: a resume point before then
+            // could skip what still waits.
+            if pending_docs >= COMMIT_EVERY_DOCS && !self.bulk {
                 self.commit()?;
                 pending_docs = 0;
             }
         }
-        if self.payload.seq != start {
-            self.commit()?;
+        if !self.bulk {
+            self.refresh_tags()?;
+            if self.payload.seq != start {
+                self.commit()?;
+            }
         }
         Ok(self.payload.seq - start)
+    }
+
+    /// The documents and recall of one event, added to the writer.
+    fn index_event(
+        &mut self,
+        seq: u64,
+        conv: u64,
+        ev: &ConvEvent,
+        docs: &mut Vec<TantivyDocument>,
+    ) -> Result<(), SearchError> {
+        if let Body::Delete { message, .. } = &ev.body
+            && let Some(o) = message_origin(&self.store, &ev.conversation, message)?
+        {
+            self.sets.write().expect("sets lock").mark_deleted(o.seq);
+        }
+        self.documents(seq, conv, ev, docs)?;
+        for d in docs.drain(..) {
+            self.writer.add_document(d)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the current tags of the conversations whose tags changed.
+    fn refresh_tags(&mut self) -> Result<(), SearchError> {
+        if self.tags_changed.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<u64> = std::mem::take(&mut self.tags_changed).into_iter().collect();
+        let summaries = self.store.conversations_by_internal(&ids)?;
+        let mut sets = self.sets.write().expect("sets lock");
+        for c in summaries.into_iter().flatten() {
+            sets.set_tags(c.internal, &c.tags);
+        }
+        Ok(())
+    }
+
+    /// Follows a bulk import while it runs: from now on, what needs the
+    /// conversation summaries (which such an import derives later) waits for
+    /// `settle`, and nothing is committed before it.
+    pub fn follow_bulk_import(&mut self) {
+        self.bulk = true;
+    }
+
+    /// After a bulk import: indexes what waited, reads tags, commits.
+    pub fn settle(&mut self, progress: Progress<'_>) -> Result<u64, SearchError> {
+        let n = self.catch_up(progress)?;
+        self.bulk = false;
+        let mut docs = Vec::new();
+        for (seq, conv, ev) in std::mem::take(&mut self.waiting) {
+            self.index_event(seq, conv, &ev, &mut docs)?;
+        }
+        self.refresh_tags()?;
+        self.commit()?;
+        Ok(n)
     }
 
     /// Commits what was added, with the payload, and makes it searchable.
@@ -145,9 +221,8 @@ impl Indexer {
     ) -> Result<(), SearchError> {
         let f = &self.index.fields;
         match &ev.body {
-            Body::Message { id, channel, sender, text, attachments, .. } => {
-                let key = message_key(conv, id);
-                let base = |kind: DocKind| base_doc(f, kind, seq, conv, key, ev.ts, channel.as_str(), sender.as_str());
+            Body::Message { channel, sender, text, attachments, .. } => {
+                let base = |kind: DocKind| base_doc(f, kind, seq, conv, seq, ev.ts, channel.as_str(), sender.as_str());
                 if let Some(t) = text.as_deref().filter(|t| !t.trim().is_empty()) {
                     out.push(with_text(f, base(DocKind::Message), t));
                 }
@@ -162,10 +237,10 @@ impl Indexer {
             }
             Body::Edit { message, text: Some(t) } if !t.trim().is_empty() => {
                 // The edit's channel and sender are its message's.
-                let (channel, sender) = self.message_origin(&ev.conversation, message)?;
-                let channel = channel.unwrap_or_else(|| self.conv_channel(conv));
-                let doc =
-                    base_doc(f, DocKind::Edit, seq, conv, message_key(conv, message), ev.ts, &channel, sender.as_str());
+                let origin = message_origin(&self.store, &ev.conversation, message)?;
+                let channel = origin.as_ref().map_or_else(|| self.conv_channel(conv), |o| o.channel.clone());
+                let (sender, msg) = origin.map_or((Sender::Customer, 0), |o| (o.sender, o.seq));
+                let doc = base_doc(f, DocKind::Edit, seq, conv, msg, ev.ts, &channel, sender.as_str());
                 out.push(with_text(f, doc, t));
             }
             Body::Note { text: Some(t), .. } if !t.trim().is_empty() => {
@@ -181,17 +256,24 @@ impl Indexer {
     fn conv_channel(&self, conv: u64) -> String {
         self.sets.read().expect("sets lock").channel(conv).map_or(String::new(), |c| c.as_str().to_string())
     }
+}
 
-    fn message_origin(&self, conversation: &str, message: &str) -> Result<(Option<String>, Sender), SearchError> {
-        for (_, ev) in self.store.conversation_events(conversation)?.unwrap_or_default() {
-            if let Body::Message { id, channel, sender, .. } = &ev.body
-                && id == message
-            {
-                return Ok((Some(channel.as_str().to_string()), *sender));
-            }
+/// The message event a later event (an edit, a delete) refers to.
+struct Origin {
+    seq: u64,
+    channel: String,
+    sender: Sender,
+}
+
+fn message_origin(store: &Store, conversation: &str, message: &str) -> Result<Option<Origin>, SearchError> {
+    for (seq, ev) in store.conversation_events(conversation)?.unwrap_or_default() {
+        if let Body::Message { id, channel, sender, .. } = &ev.body
+            && id == message
+        {
+            return Ok(Some(Origin { seq, channel: channel.as_str().to_string(), sender: *sender }));
         }
-        Ok((None, Sender::Customer))
     }
+    Ok(None)
 }
 
 /// An e-mail's subject: the message's `subject` field, kept among its extra fields.
@@ -240,13 +322,18 @@ pub fn load_sets(store: &Store) -> Result<(ConvSets, u64), SearchError> {
     let (seq, _) = store.for_each_conversation(&mut |c| {
         sets.load(&c);
         if c.deletes > 0 {
-            with_deletes.push((c.internal, c.id.clone()));
+            with_deletes.push(c.id.clone());
         }
     })?;
-    for (internal, id) in with_deletes {
-        for (_, ev) in store.conversation_events(&id)?.unwrap_or_default() {
-            if matches!(ev.body, Body::Delete { .. }) {
-                sets.apply(internal, &ev);
+    for id in with_deletes {
+        let events = store.conversation_events(&id)?.unwrap_or_default();
+        for (_, ev) in &events {
+            if let Body::Delete { message, .. } = &ev.body {
+                let original =
+                    events.iter().find(|(_, e)| matches!(&e.body, Body::Message { id, .. } if id == message));
+                if let Some((seq, _)) = original {
+                    sets.mark_deleted(*seq);
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::analyze::{Term, TermKind, query_terms, terms};
+use super::analyze::{Term, TermKind, ends_with_lone_char, query_terms, terms};
 use super::grammar::{Clause, Field, Parsed};
 use super::normalize::{fold_str, is_cjk};
 use super::tokenizers::words;
@@ -55,7 +55,7 @@ fn cond(clause: &Clause) -> Cond {
                 let last = t.pop().expect("checked");
                 Cond::Prefix { head: t, last }
             } else {
-                // A CJK prefix already matches anywhere, like a word.
+                // A CJK text already matches anywhere, like a word.
                 text_cond(p)
             }
         }
@@ -64,8 +64,15 @@ fn cond(clause: &Clause) -> Cond {
 }
 
 fn text_cond(w: &str) -> Cond {
+    let mut terms = query_terms(w);
+    if ends_with_lone_char(w)
+        && let Some(last) = terms.pop()
+    {
+        // A lone last character: any term that starts with it (see `analyze`).
+        return Cond::Prefix { head: terms, last };
+    }
     let has_cjk = w.chars().any(is_cjk);
-    Cond::Text { terms: query_terms(w), ranking_words: if has_cjk { words(w) } else { Vec::new() } }
+    Cond::Text { terms, ranking_words: if has_cjk { words(w) } else { Vec::new() } }
 }
 
 /// What the re-check knows about a candidate besides its text.
@@ -104,8 +111,8 @@ impl TextTerms {
         let mut spans = Vec::new();
         let anchor: Vec<&Term> = match seq.first() {
             Some((_, t)) => self.by_text.get(t).map(|v| v.iter().map(|&i| &self.all[i]).collect()).unwrap_or_default(),
-            // Only a prefix: every word is a candidate.
-            None => self.all.iter().filter(|t| t.kind == TermKind::Word).collect(),
+            // Only a prefix: every term is a candidate.
+            None => self.all.iter().collect(),
         };
         'each: for a in anchor {
             let base = match seq.first() {
@@ -122,15 +129,12 @@ impl TextTerms {
             }
             if let Some((off, p)) = prefix_last {
                 let Ok(pos) = usize::try_from(base + *off as isize) else { continue };
-                let Some(m) = self
-                    .all
-                    .iter()
-                    .find(|t| t.pos == pos && t.kind == TermKind::Word && t.text.starts_with(p.as_str()))
-                else {
+                let Some(m) = self.all.iter().find(|t| t.pos == pos && t.text.starts_with(p.as_str())) else {
                     continue;
                 };
                 from = from.min(m.from);
-                to = to.max(m.to);
+                // A CJK character is the start of a pair: mark only the character.
+                to = to.max(if m.kind == TermKind::Pair { m.first_to } else { m.to });
             }
             spans.push((from, to));
         }

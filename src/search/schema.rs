@@ -2,14 +2,14 @@
 //! the store, which keeps the index small and the store the only truth.
 
 use tantivy::Index;
-use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::tokenizers::{self, TextTokenizer, WordsTokenizer};
 
 /// Bumped whenever the fields or the analysis change: an index of another
 /// version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -28,7 +28,8 @@ pub struct Fields {
     pub seq: Field,
     /// The conversation's internal id in the store.
     pub conv: Field,
-    /// `message_key` of the message the text belongs to (0 for notes).
+    /// The sequence number of the message event the text belongs to (0 for
+    /// notes): what a recall is checked against.
     pub msg: Field,
 }
 
@@ -42,22 +43,27 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         ),
     );
-    let words = b.add_text_field(
-        "words",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizers::WORDS)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        ),
-    );
+    // Presence is all ranking needs: no frequencies, no norms.
+    let words = b.add_text_field("words", bare(tokenizers::WORDS));
     let kind = b.add_u64_field("kind", INDEXED | FAST);
-    let channel = b.add_text_field("channel", STRING);
-    let sender = b.add_text_field("sender", STRING);
-    let ts = b.add_i64_field("ts", INDEXED | FAST);
+    let channel = b.add_text_field("channel", bare("raw"));
+    let sender = b.add_text_field("sender", bare("raw"));
+    // Time ranges are answered from the fast column (no terms per instant).
+    let ts = b.add_i64_field("ts", FAST);
     let seq = b.add_u64_field("seq", FAST);
     let conv = b.add_u64_field("conv", FAST);
     let msg = b.add_u64_field("msg", FAST);
     (b.build(), Fields { text, words, kind, channel, sender, ts, seq, conv, msg })
+}
+
+/// An indexed field without frequencies, positions or norms.
+fn bare(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
 }
 
 /// Registers the tokenizers the schema names (needed before any read or write).
@@ -91,15 +97,4 @@ impl DocKind {
             _ => return None,
         })
     }
-}
-
-/// A stable 64-bit key of a message: FNV-1a over the conversation's internal
-/// id and the message id. Stable across versions because it is stored.
-pub fn message_key(conv: u64, message: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in conv.to_le_bytes().iter().chain(message.as_bytes()) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h.max(1)
 }

@@ -271,8 +271,8 @@ impl SearchService {
         let searcher = engine.index.reader.searcher();
         let (total, addrs) = collect(&searcher, &plan, sort, req.offset, limit)?;
         let mut hits = Vec::with_capacity(addrs.len());
-        for addr in addrs {
-            match self.recheck(&searcher, addr, &compiled, req, &directory, viewer, deleted)? {
+        for (addr, stored) in addrs.iter().zip(stored_ids(&searcher, &addrs)?) {
+            match self.recheck(stored, &compiled, req, &directory, viewer, deleted)? {
                 Some(hit) => hits.push(hit),
                 None => tracing::warn!(?addr, "a search hit did not match the store on re-check; left out"),
             }
@@ -310,18 +310,14 @@ impl SearchService {
     #[allow(clippy::too_many_arguments)]
     fn recheck(
         &self,
-        searcher: &Searcher,
-        addr: DocAddress,
+        (seq, conv, kind): (u64, u64, u64),
         compiled: &Compiled,
         req: &SearchRequest,
         directory: &[AgentRecord],
         viewer: &Viewer,
         deleted_mode: DeletedMode,
     ) -> Result<Option<Hit>, SearchError> {
-        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-        let read = |name: &str| -> Result<u64, SearchError> { Ok(fast.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
-        let (seq, conv, kind) = (read("seq")?, read("conv")?, DocKind::from_code(read("kind")?));
-        let Some(kind) = kind else { return Ok(None) };
+        let Some(kind) = DocKind::from_code(kind) else { return Ok(None) };
         let Some(c) = self.store.conversation_by_internal(conv)? else { return Ok(None) };
         let events = self.store.conversation_events(&c.id)?.unwrap_or_default();
         let Some((_, ev)) = events.iter().find(|(s, _)| *s == seq) else { return Ok(None) };
@@ -376,6 +372,27 @@ impl SearchService {
             kind: found.kind,
         }))
     }
+}
+
+/// The (seq, conversation, kind) of each hit. Columns are opened once per
+/// segment: opening one decodes its block index, which costs milliseconds on
+/// a large segment.
+fn stored_ids(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<(u64, u64, u64)>, SearchError> {
+    use tantivy::columnar::Column;
+    let mut columns: std::collections::HashMap<u32, [Column<u64>; 3]> = Default::default();
+    let mut out = Vec::with_capacity(addrs.len());
+    for a in addrs {
+        let [seq, conv, kind] = match columns.entry(a.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let fast = searcher.segment_reader(a.segment_ord).fast_fields();
+                v.insert([fast.u64("seq")?, fast.u64("conv")?, fast.u64("kind")?])
+            }
+        };
+        let read = |c: &Column<u64>| c.first(a.doc_id).unwrap_or(0);
+        out.push((read(seq), read(conv), read(kind)));
+    }
+    Ok(out)
 }
 
 /// The filters given as parameters join the query's own (comma = any of).

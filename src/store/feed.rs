@@ -74,6 +74,13 @@ impl Store {
         Ok((seq, generation))
     }
 
+    /// Conversation summaries by internal id, from one snapshot.
+    pub fn conversations_by_internal(&self, internals: &[u64]) -> Result<Vec<Option<Conversation>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(CONVERSATIONS)?;
+        internals.iter().map(|&i| t.get(i)?.map(|v| decode(v.value(), "conversation")).transpose()).collect()
+    }
+
     /// One stored record by its sequence number.
     pub fn event(&self, seq: u64) -> Result<Option<Record>> {
         let txn = self.begin_read()?;

@@ -23,6 +23,8 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/metrics/scorecard?team=x",
         "/api/v1/settings/business-hours",
         "/api/v1/settings/sla",
+        "/api/v1/search?q=x",
+        "/api/v1/search/status",
     ] {
         let (status, body) = get(&app.url(path), None);
         assert_eq!(status, 401, "{path}");
@@ -44,6 +46,8 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/metrics/scorecard",
         "/api/v1/settings/business-hours",
         "/api/v1/settings/sla",
+        "/api/v1/search",
+        "/api/v1/search/status",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
     }

@@ -91,3 +91,26 @@ fn the_search_command_and_reindex_search() {
     let entries = store.audit_entries(None, 50).unwrap();
     assert!(entries.iter().any(|e| e.action == "search" && e.detail.as_deref().is_some_and(|d| d.contains("返金"))));
 }
+
+#[test]
+fn search_answers_not_ready_until_the_index_is_built() {
+    use chatledger::domain::UserRole;
+    use chatledger::search::SearchError;
+    use chatledger::search::service::{SearchRequest, SearchService, Viewer};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store = store_with_corpus(&data);
+    let service = SearchService::new(store.clone(), &dir_of(&data));
+    let viewer = Viewer { role: UserRole::Admin, agent: None, actor: Actor::system() };
+    let req = SearchRequest { q: "退款".into(), ..Default::default() };
+    assert!(matches!(service.search(&viewer, &req), Err(SearchError::NotReady { .. })));
+    assert!(!service.status().ready);
+    service.start();
+    let t0 = std::time::Instant::now();
+    while !service.status().ready {
+        assert!(t0.elapsed().as_secs() < 30, "not ready: {:?}", service.status());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(service.search(&viewer, &req).unwrap().total, 6);
+    service.shutdown();
+}
