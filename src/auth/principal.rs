@@ -16,6 +16,8 @@ pub struct Principal {
     pub username: String,
     pub role: UserRole,
     pub agent: Option<String>,
+    /// The user's language (`en`, `zh-CN`), when chosen.
+    pub locale: Option<String>,
     pub via: Via,
 }
 

@@ -67,7 +67,7 @@ pub fn sign_in(
 }
 
 fn principal(u: &User, via: Via) -> Principal {
-    Principal { username: u.username.clone(), role: u.role, agent: u.agent.clone(), via }
+    Principal { username: u.username.clone(), role: u.role, agent: u.agent.clone(), locale: u.locale.clone(), via }
 }
 
 pub fn sign_out(store: &Store, actor: &Actor, secret: &str) -> Result<(), AuthError> {

@@ -12,3 +12,4 @@ mod record_api;
 mod search_api;
 mod search_index;
 mod tamper;
+mod web_ui;

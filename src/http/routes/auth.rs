@@ -18,6 +18,8 @@ pub struct Me {
     pub username: String,
     pub role: String,
     pub agent: Option<String>,
+    /// `en` or `zh-CN`; null until the user picks one (the UI then follows the browser).
+    pub locale: Option<String>,
 }
 
 fn secure(req: &HttpRequest) -> bool {
@@ -50,6 +52,7 @@ pub async fn sign_in(
         username: who.username,
         role: who.role.as_str().into(),
         agent: who.agent,
+        locale: who.locale,
     }))
 }
 
@@ -75,5 +78,6 @@ pub async fn me(auth: Auth) -> HttpResponse {
         username: auth.who.username.clone(),
         role: auth.who.role.as_str().into(),
         agent: auth.who.agent.clone(),
+        locale: auth.who.locale.clone(),
     })
 }

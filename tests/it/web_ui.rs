@@ -1,0 +1,179 @@
+//! The web UI in a real headless Chromium (Debian's `chromium`; `.ci/run`
+//! installs it): sign in, search with a highlighted Chinese term that opens
+//! the right message, a transcript with a recalled and an edited message,
+//! 中文 labels, and an agent held to its own conversations even by URL.
+//! With CHATLEDGER_SCREENSHOTS=DIR it also saves a screenshot of each page.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chatledger::domain::UserRole;
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+
+use crate::common::{TestApp, get};
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("CHATLEDGER_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    assert!(
+        path.exists(),
+        "the web UI tests need Chromium at {} (apt-get install chromium fonts-wqy-zenhei, or set CHATLEDGER_CHROMIUM)",
+        path.display()
+    );
+    path
+}
+
+fn browser() -> Browser {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let opts = LaunchOptions::default_builder()
+        .path(Some(chromium()))
+        .sandbox(false)
+        .headless(true)
+        .window_size(Some((1280, 900)))
+        .user_data_dir(Some(profile))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    Browser::new(opts).unwrap()
+}
+
+fn js(tab: &Tab, expr: &str) -> Value {
+    tab.evaluate(expr, false).unwrap().value.unwrap_or(Value::Null)
+}
+
+/// The value of an expression (arrays and objects included), through JSON.
+fn val(tab: &Tab, expr: &str) -> Value {
+    let s = js(tab, &format!("JSON.stringify({expr})"));
+    serde_json::from_str(s.as_str().unwrap_or("null")).unwrap()
+}
+
+/// Waits until `expr` is truthy (at most 10 s) and answers its value.
+fn until(tab: &Tab, expr: &str) -> Value {
+    let t0 = Instant::now();
+    loop {
+        // A node is not returned by value: it counts as true.
+        let v = js(
+            tab,
+            &format!(
+                "(() => {{ try {{ const v = {expr}; return v instanceof Node ? true : v; }} catch (e) {{ return null; }} }})()"
+            ),
+        );
+        if !(v.is_null() || v == Value::Bool(false) || v == Value::String(String::new())) {
+            return v;
+        }
+        if t0.elapsed() > Duration::from_secs(10) {
+            let page = js(tab, "location.hash + ' ' + document.getElementById('view').innerHTML");
+            panic!("timed out waiting for {expr}; the page: {page}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn shot(tab: &Tab, name: &str) {
+    if let Some(dir) = std::env::var_os("CHATLEDGER_SCREENSHOTS") {
+        let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+fn sign_in(tab: &Tab, base: &str, user: &str, password: &str, then: &str) {
+    tab.navigate_to(&format!("{base}/{then}")).unwrap();
+    tab.wait_for_element("input[name=username]").unwrap().click().unwrap();
+    tab.type_str(user).unwrap();
+    tab.wait_for_element("input[name=password]").unwrap().click().unwrap();
+    tab.type_str(password).unwrap();
+    tab.press_key("Enter").unwrap();
+    until(tab, "!document.getElementById('top').hidden");
+}
+
+fn started() -> (TestApp, Browser, Arc<Tab>) {
+    let app = TestApp::start();
+    app.import_fixture("search_corpus.ndjson");
+    app.wait_indexed();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    (app, browser, tab)
+}
+
+#[test]
+fn search_highlights_chinese_and_opens_the_message_then_the_transcript_shows_history() {
+    let (app, _browser, tab) = started();
+    sign_in(&tab, &app.base, "admin", crate::common::ADMIN_PW, "#/search");
+    assert_eq!(js(&tab, "location.hash"), "#/search", "back where sign-in was asked");
+
+    js(
+        &tab,
+        "document.querySelector('input[name=q]').value = '退款单'; document.querySelector('form[role=search] button').click()",
+    );
+    until(&tab, "document.getElementById('total')");
+    let marks = val(&tab, "[...document.querySelectorAll('.hits mark')].map(m => m.textContent)");
+    assert_eq!(marks, serde_json::json!(["退款单"]));
+    shot(&tab, "search");
+    js(&tab, "document.querySelector('.hits a').click()");
+    until(&tab, "document.querySelector('.timeline li.target')");
+    assert_eq!(js(&tab, "document.querySelector('h1').textContent"), "s-01");
+    assert_eq!(js(&tab, "document.querySelector('.timeline li.target').dataset.message"), "m3");
+
+    // A recalled message stays readable for a manager, marked; an edit keeps its original.
+    tab.navigate_to(&format!("{}/#/c/s-03", app.base)).unwrap();
+    until(&tab, "document.querySelector('li[data-message=m3] .recall')");
+    let recall =
+        js(&tab, "document.querySelector('li[data-message=m3] .recall').textContent").as_str().unwrap().to_string();
+    assert!(recall.starts_with("recalled by the customer at"), "{recall}");
+    assert_eq!(js(&tab, "document.querySelector('li[data-message=m3] .text').textContent"), "发票什么时候开？");
+    assert_eq!(
+        js(&tab, "document.querySelector('li[data-message=m2] .text').textContent"),
+        "非常抱歉，我们马上处理您的投诉"
+    );
+    js(&tab, "document.querySelector('li[data-message=m2] details summary').click()");
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('li[data-message=m2] details ol li').textContent.includes('非常抱歉给您带来不便')"
+        ),
+        true
+    );
+    shot(&tab, "transcript");
+
+    // 中文: the labels change and the choice is remembered for the user.
+    js(&tab, "const s = document.getElementById('lang'); s.value = 'zh-CN'; s.dispatchEvent(new Event('change'))");
+    until(&tab, "document.querySelector('#nav a[href=\"#/search\"]').textContent === '搜索'");
+    until(&tab, "document.querySelector('li[data-message=m3] .recall').textContent.startsWith('客户于')");
+    shot(&tab, "transcript-zh");
+    let token = app.admin_token();
+    let t0 = Instant::now();
+    while get(&app.url("/api/v1/auth/me"), Some(&token)).1["locale"] != "zh-CN" {
+        assert!(t0.elapsed() < Duration::from_secs(5), "the language was not saved");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tab.navigate_to(&format!("{}/#/conversations", app.base)).unwrap();
+    until(&tab, "document.querySelector('tbody tr')");
+    assert_eq!(js(&tab, "document.querySelector('h1').textContent"), "会话");
+    shot(&tab, "conversations-zh");
+}
+
+#[test]
+fn an_agent_cannot_open_another_agents_conversation_even_by_url() {
+    let (app, _browser, tab) = started();
+    app.token_for("emma", UserRole::Agent, Some("a-en1")); // its password: password-123
+    sign_in(&tab, &app.base, "emma", "password-123", "#/c/s-01");
+    until(&tab, "document.getElementById('notfound')");
+    assert_eq!(js(&tab, "document.querySelectorAll('.timeline li').length"), 0);
+    tab.navigate_to(&format!("{}/#/c/s-13", app.base)).unwrap();
+    until(&tab, "document.querySelector('li[data-message=m1]')");
+    // Its own recalled message: marked, content withheld.
+    assert_eq!(js(&tab, "document.querySelector('li[data-message=m3] .text').textContent"), "content withheld");
+    // Search never shows it the other agents' conversations.
+    tab.navigate_to(&format!("{}/#/search?q=refund", app.base)).unwrap();
+    until(&tab, "document.getElementById('total')");
+    let convs = val(
+        &tab,
+        "[...new Set([...document.querySelectorAll('.hits a')].map(a => a.getAttribute('href').split('?')[0]))]",
+    );
+    assert!(!convs.as_array().unwrap().iter().any(|c| c == "#/c/s-15"), "{convs}");
+    assert!(convs.as_array().unwrap().iter().any(|c| c == "#/c/s-10"), "{convs}");
+}

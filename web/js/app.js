@@ -1,0 +1,68 @@
+// The shell: who is signed in, the language, and a hash router over pages.
+
+import { api, get } from './api.js';
+import { pickLang, setLang, translate, currentLang } from './i18n.js';
+import { clear } from './dom.js';
+import * as signin from './pages/signin.js';
+import * as search from './pages/search.js';
+import * as conversations from './pages/conversations.js';
+import * as conversation from './pages/conversation.js';
+
+const ctx = { me: null };
+const pages = { signin, search, conversations, c: conversation };
+
+function route() {
+  const [path, query] = (location.hash.replace(/^#\/?/, '') || 'conversations').split('?');
+  const parts = path.split('/').map(decodeURIComponent);
+  return { page: parts[0] || 'conversations', args: parts.slice(1), params: new URLSearchParams(query || '') };
+}
+
+async function render() {
+  const r = route();
+  const main = document.getElementById('view');
+  if (!ctx.me && r.page !== 'signin') {
+    location.hash = '#/signin?next=' + encodeURIComponent(location.hash || '#/');
+    return;
+  }
+  document.getElementById('top').hidden = !ctx.me;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.getAttribute('href') === '#/' + r.page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const page = pages[r.page] || conversations;
+  clear(main);
+  await page.render(main, r, ctx);
+  translate(main);
+}
+
+ctx.signedIn = async (me) => {
+  ctx.me = me;
+  setLang(pickLang(me.locale || localStorage.getItem('lang')));
+  document.getElementById('lang').value = currentLang();
+  document.getElementById('who').textContent = me.username;
+  translate();
+};
+
+async function boot() {
+  try { await ctx.signedIn(await get('/auth/me')); } catch { setLang(pickLang(localStorage.getItem('lang'))); translate(); }
+  document.getElementById('lang').addEventListener('change', async (e) => {
+    const l = e.target.value;
+    setLang(l);
+    localStorage.setItem('lang', l);
+    translate();
+    if (ctx.me) {
+      ctx.me.locale = l;
+      await api('PATCH', '/users/' + encodeURIComponent(ctx.me.username), { locale: l }).catch(() => {});
+    }
+    render();
+  });
+  document.getElementById('signout').addEventListener('click', async () => {
+    await api('POST', '/auth/signout').catch(() => {});
+    ctx.me = null;
+    location.hash = '#/signin';
+  });
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+boot();

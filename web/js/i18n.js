@@ -1,0 +1,80 @@
+// English and Simplified Chinese. Every label of the UI is here; numbers and
+// dates are formatted with Intl for the chosen language, times in the
+// viewer's own time zone.
+
+const dict = {
+  en: {
+    'nav.skip': 'Skip to content', 'nav.conversations': 'Conversations', 'nav.search': 'Search', 'nav.signout': 'Sign out',
+    'lang.label': 'Language',
+    'signin.title': 'Sign in', 'signin.user': 'User name', 'signin.password': 'Password', 'signin.submit': 'Sign in',
+    'signin.expired': 'Your session has ended. Please sign in again.', 'signin.failed': 'Wrong user name or password.',
+    'search.title': 'Search transcripts', 'search.q': 'Words, "phrases", OR, -exclude, prefix*, agent:, tag:, channel:',
+    'search.submit': 'Search', 'search.channel': 'Channel', 'search.any': 'Any', 'search.deleted': 'Deleted messages',
+    'search.deleted.include': 'Include', 'search.deleted.exclude': 'Leave out', 'search.deleted.only': 'Only these',
+    'search.sort': 'Order', 'search.sort.relevance': 'Best match', 'search.sort.newest': 'Newest',
+    'search.total': '{n} hits', 'search.total.one': '1 hit', 'search.none': 'Nothing found.', 'search.more': 'More', 'search.building': 'The search index is being built; try again in a moment.',
+    'kind.message': 'message', 'kind.revision': 'earlier text', 'kind.note': 'internal note', 'kind.subject': 'subject', 'kind.attachment': 'attachment',
+    'flag.deleted': 'deleted', 'flag.edited': 'edited',
+    'sender.customer': 'Customer', 'sender.agent': 'Agent', 'sender.bot': 'Bot',
+    'convs.title': 'Conversations', 'convs.status': 'Status', 'convs.status.open': 'Open', 'convs.status.resolved': 'Resolved', 'convs.status.waiting': 'Waiting',
+    'convs.agent': 'Agent', 'convs.tag': 'Tag', 'convs.filter': 'Filter', 'convs.id': 'Conversation', 'convs.channel': 'Channel',
+    'convs.last': 'Last activity', 'convs.messages': 'Messages', 'convs.none': 'No conversations.',
+    'conv.channel': 'Channel', 'conv.status': 'Status', 'conv.agents': 'Agents', 'conv.tags': 'Tags', 'conv.csat': 'CSAT', 'conv.contact': 'Contact',
+    'conv.notfound': 'No such conversation, or not one you may see.',
+    'tl.edited': 'edited', 'tl.original': 'Show earlier texts ({n})', 'tl.recalled': 'recalled by the {by} at {time}',
+    'tl.deleted': 'deleted at {time}', 'tl.withheld': 'content withheld', 'tl.note': 'Internal note by {agent}',
+    'tl.assign': 'Assigned to {agent}', 'tl.transfer': 'Transferred from {from} to {to}', 'tl.reason': 'reason: {reason}',
+    'tl.tag': 'Tagged {tag}', 'tl.untag': 'Tag {tag} removed', 'tl.resolve': 'Resolved', 'tl.resolveby': 'Resolved by {agent}',
+    'tl.reopen': 'Reopened', 'tl.csat': 'Customer rated {score}/5', 'by.customer': 'customer', 'by.agent': 'agent', 'by.system': 'system',
+    'error.generic': 'Something went wrong: {msg}',
+  },
+  'zh-CN': {
+    'nav.skip': '跳到正文', 'nav.conversations': '会话', 'nav.search': '搜索', 'nav.signout': '退出登录',
+    'lang.label': '语言',
+    'signin.title': '登录', 'signin.user': '用户名', 'signin.password': '密码', 'signin.submit': '登录',
+    'signin.expired': '登录已过期，请重新登录。', 'signin.failed': '用户名或密码错误。',
+    'search.title': '搜索聊天记录', 'search.q': '关键词、"短语"、OR、-排除、前缀*、agent:、tag:、channel:',
+    'search.submit': '搜索', 'search.channel': '渠道', 'search.any': '全部', 'search.deleted': '已删除的消息',
+    'search.deleted.include': '包含', 'search.deleted.exclude': '不包含', 'search.deleted.only': '仅显示',
+    'search.sort': '排序', 'search.sort.relevance': '最相关', 'search.sort.newest': '最新',
+    'search.total': '共 {n} 条结果', 'search.total.one': '共 1 条结果', 'search.none': '没有找到。', 'search.more': '更多', 'search.building': '搜索索引正在建立，请稍后再试。',
+    'kind.message': '消息', 'kind.revision': '修改前的内容', 'kind.note': '内部备注', 'kind.subject': '邮件主题', 'kind.attachment': '附件',
+    'flag.deleted': '已删除', 'flag.edited': '已编辑',
+    'sender.customer': '客户', 'sender.agent': '客服', 'sender.bot': '机器人',
+    'convs.title': '会话', 'convs.status': '状态', 'convs.status.open': '进行中', 'convs.status.resolved': '已解决', 'convs.status.waiting': '等待回复',
+    'convs.agent': '客服', 'convs.tag': '标签', 'convs.filter': '筛选', 'convs.id': '会话', 'convs.channel': '渠道',
+    'convs.last': '最近活动', 'convs.messages': '消息数', 'convs.none': '没有会话。',
+    'conv.channel': '渠道', 'conv.status': '状态', 'conv.agents': '客服', 'conv.tags': '标签', 'conv.csat': '满意度', 'conv.contact': '客户',
+    'conv.notfound': '会话不存在，或您无权查看。',
+    'tl.edited': '已编辑', 'tl.original': '查看修改前的内容（{n}）', 'tl.recalled': '{by}于 {time} 撤回',
+    'tl.deleted': '于 {time} 删除', 'tl.withheld': '内容不可见', 'tl.note': '{agent} 的内部备注',
+    'tl.assign': '分配给 {agent}', 'tl.transfer': '由 {from} 转接给 {to}', 'tl.reason': '原因：{reason}',
+    'tl.tag': '添加标签 {tag}', 'tl.untag': '移除标签 {tag}', 'tl.resolve': '已解决', 'tl.resolveby': '{agent} 标记为已解决',
+    'tl.reopen': '重新打开', 'tl.csat': '客户评分 {score}/5', 'by.customer': '客户', 'by.agent': '客服', 'by.system': '系统',
+    'error.generic': '出错了：{msg}',
+  },
+};
+
+let lang = 'en';
+
+export function setLang(l) { lang = dict[l] ? l : 'en'; document.documentElement.lang = lang; }
+export function currentLang() { return lang; }
+export function pickLang(saved) {
+  if (saved && dict[saved]) return saved;
+  return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function t(key, vars = {}) {
+  const s = (dict[lang] && dict[lang][key]) || dict.en[key] || key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] !== undefined ? String(vars[k]) : ''));
+}
+
+export const num = (n) => new Intl.NumberFormat(lang).format(n);
+export const dateTime = (iso) =>
+  iso ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+export const time = (iso) => (iso ? new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(new Date(iso)) : '');
+
+/** Fills every [data-i18n] element under `root`. */
+export function translate(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}

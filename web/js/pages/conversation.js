@@ -1,0 +1,81 @@
+import { get, ApiError } from '../api.js';
+import { t, dateTime, time } from '../i18n.js';
+import { h } from '../dom.js';
+
+export async function render(main, r) {
+  const id = r.args[0];
+  let data;
+  try {
+    data = await get('/conversations/' + encodeURIComponent(id));
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+      main.append(h('p', { class: 'error', role: 'alert', id: 'notfound' }, t('conv.notfound')));
+      return;
+    }
+    throw e;
+  }
+  const c = data.conversation;
+  const fact = (key, value) => h('div', {}, h('dt', { 'data-i18n': key }), h('dd', {}, value));
+  main.append(h('h1', {}, c.id),
+    h('dl', { class: 'facts' },
+      fact('conv.channel', c.channel || ''),
+      fact('conv.status', t('convs.status.' + (c.waiting_since ? 'waiting' : c.status))),
+      fact('conv.contact', c.contact || ''),
+      fact('conv.agents', c.agents.join(', ')),
+      fact('conv.tags', c.tags.join(', ')),
+      c.csat ? fact('conv.csat', c.csat + '/5') : null));
+  const list = h('ol', { class: 'timeline', id: 'timeline' });
+  for (const item of data.timeline) {
+    const el = entry(item);
+    if (el) list.append(el);
+  }
+  main.append(list);
+  const m = r.params.get('m');
+  const ev = r.params.get('e');
+  const target = m ? list.querySelector(`[data-message="${CSS.escape(m)}"]`) : ev ? list.querySelector(`[data-seq="${CSS.escape(ev)}"]`) : null;
+  if (target) {
+    target.classList.add('target');
+    target.scrollIntoView({ block: 'center' });
+  }
+}
+
+function entry(item) {
+  const e = item.event;
+  const when = h('time', { datetime: e.ts }, dateTime(e.ts));
+  const line = (text) => h('li', { class: 'event', 'data-seq': item.seq }, text, ' · ', when);
+  switch (e.type) {
+    case 'message': {
+      const cls = [e.sender, item.deleted ? 'deleted' : ''].join(' ');
+      const who = e.sender === 'agent' ? e.agent : e.sender === 'customer' ? (e.contact || t('sender.customer')) : t('sender.bot');
+      const text = item.redacted ? h('em', { class: 'muted' }, t('tl.withheld')) : (item.current_text ?? e.text ?? '');
+      const li = h('li', { class: cls, 'data-message': e.id, 'data-seq': item.seq },
+        h('div', { class: 'meta' }, h('strong', {}, who), when,
+          item.revisions && item.revisions.length ? h('span', { class: 'badge' }, t('tl.edited')) : null),
+        h('div', { class: 'text' }, text),
+        (e.attachments || []).map((a) => h('div', { class: 'meta' }, '📎 ', a.name || a.url || '')));
+      if (item.revisions && item.revisions.length) {
+        li.append(h('details', { class: 'revisions' }, h('summary', {}, t('tl.original', { n: item.revisions.length })),
+          h('ol', {}, item.revisions.map((rv) => h('li', {}, h('time', { datetime: rv.ts }, time(rv.ts)), ' ', rv.text ?? '')))));
+      }
+      if (item.deleted) {
+        const by = item.deleted.by ? t('by.' + item.deleted.by) : null;
+        li.append(h('div', { class: 'meta recall' }, by
+          ? t('tl.recalled', { by, time: time(item.deleted.ts) })
+          : t('tl.deleted', { time: time(item.deleted.ts) })));
+      }
+      return li;
+    }
+    case 'note':
+      return h('li', { class: 'note', 'data-seq': item.seq },
+        h('div', { class: 'meta' }, h('strong', {}, t('tl.note', { agent: e.agent })), when),
+        h('div', { class: 'text' }, item.redacted ? t('tl.withheld') : (e.text ?? '')));
+    case 'assign': return line(t('tl.assign', { agent: e.agent }));
+    case 'transfer': return line([t('tl.transfer', { from: e.from, to: e.to }), e.reason ? ' (' + t('tl.reason', { reason: e.reason }) + ')' : ''].join(''));
+    case 'tag': return line(t('tl.tag', { tag: e.tag }));
+    case 'untag': return line(t('tl.untag', { tag: e.tag }));
+    case 'resolve': return line(e.agent ? t('tl.resolveby', { agent: e.agent }) : t('tl.resolve'));
+    case 'reopen': return line(t('tl.reopen'));
+    case 'csat': return line(t('tl.csat', { score: e.score }) + (e.comment ? ': ' + e.comment : ''));
+    default: return null;
+  }
+}
