@@ -119,7 +119,7 @@ impl TextTerms {
                 Some((off, _)) => a.pos as isize - *off as isize,
                 None => a.pos as isize - prefix_last.map_or(0, |l| l.0) as isize,
             };
-            let (mut from, mut to) = (a.from, a.to);
+            let (mut from, mut to) = (usize::MAX, 0);
             for (off, t) in seq {
                 let Some(m) = usize::try_from(base + *off as isize).ok().and_then(|p| self.at(p, t)) else {
                     continue 'each;
@@ -212,6 +212,8 @@ mod tests {
         assert_eq!(check("请退款单", "我要申请退款单"), Some(vec!["请退款单".to_string()]));
         assert_eq!(check("退款单", "退款 单"), None);
         assert_eq!(check("退", "不退"), Some(vec!["退".to_string()]));
+        assert_eq!(check("退*", "申请退款"), Some(vec!["退".to_string()]));
+        assert_eq!(check("申请退", "我要申请退款"), Some(vec!["申请退".to_string()]));
     }
 
     #[test]

@@ -177,3 +177,53 @@ fn an_agent_cannot_open_another_agents_conversation_even_by_url() {
     assert!(!convs.as_array().unwrap().iter().any(|c| c == "#/c/s-15"), "{convs}");
     assert!(convs.as_array().unwrap().iter().any(|c| c == "#/c/s-10"), "{convs}");
 }
+
+#[test]
+fn the_dashboard_shows_the_apis_figures_and_drills_down_to_exactly_their_conversations() {
+    let (app, _browser, tab) = started();
+    // The picker's last day is inclusive; the API's `to` is the next midnight.
+    let period = "from=2026-11-01&to=2026-12-01&tz=UTC";
+    sign_in(
+        &tab,
+        &app.base,
+        "admin",
+        crate::common::ADMIN_PW,
+        "#/overview?period=custom&from=2026-11-01&to=2026-11-30&tz=UTC",
+    );
+    until(&tab, "document.querySelector('[data-kpi=\"kpi.new\"] .value')");
+    let token = app.admin_token();
+    let (_, api) = get(&app.url(&format!("/api/v1/metrics?{period}")), Some(&token));
+    let m = &api["overall"];
+    for (kpi, field) in
+        [("kpi.new", "new_conversations"), ("kpi.handled", "conversations_handled"), ("kpi.unanswered", "unanswered")]
+    {
+        let shown = js(&tab, &format!("document.querySelector('[data-kpi=\"{kpi}\"] .value').textContent"));
+        assert_eq!(shown, m[field].to_string(), "{kpi}");
+    }
+    assert!(m["new_conversations"].as_u64().unwrap() > 10, "{m}");
+    // The heatmap and the daily series are there, one cell per weekday x hour.
+    assert_eq!(js(&tab, "document.querySelectorAll('.heat tbody td').length"), 168);
+    shot(&tab, "overview");
+    let bars = js(&tab, "document.querySelectorAll('svg rect.bar').length");
+    assert_eq!(bars, 30, "one bar per day of November");
+    shot(&tab, "overview");
+
+    // Drill down: exactly the conversations behind the number.
+    js(&tab, "document.querySelector('[data-kpi=\"kpi.new\"]').click()");
+    until(&tab, "document.querySelector('#samples tr')");
+    let shown =
+        val(&tab, "[...document.querySelectorAll('#samples tr td:first-child')].map(td => td.textContent).sort()");
+    let (_, samples) =
+        get(&app.url(&format!("/api/v1/metrics/samples?metric=new_conversations&{period}&limit=1000")), Some(&token));
+    let mut want: Vec<String> = samples["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["conversation"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    assert_eq!(shown, serde_json::json!(want));
+    shot(&tab, "samples");
+    js(&tab, "document.querySelector('#samples a').click()");
+    until(&tab, "document.getElementById('timeline')");
+}

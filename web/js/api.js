@@ -5,11 +5,16 @@ export class ApiError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, tries = 0) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
   const r = await fetch('/api/v1' + path, init);
   if (r.status === 204) return null;
+  // 503: still loading (metrics after a start, a search index being built). Reads wait and retry.
+  if (r.status === 503 && method === 'GET' && tries < 20) {
+    await new Promise((done) => setTimeout(done, 500));
+    return api(method, path, body, tries + 1);
+  }
   const data = await r.json().catch(() => null);
   if (!r.ok) {
     const e = data && data.error ? data.error : { code: 'http', message: r.statusText };

@@ -1,20 +1,22 @@
 // The shell: who is signed in, the language, and a hash router over pages.
 
 import { api, get } from './api.js';
-import { pickLang, setLang, translate, currentLang } from './i18n.js';
-import { clear } from './dom.js';
+import { pickLang, setLang, translate, currentLang, t } from './i18n.js';
+import { clear, h } from './dom.js';
 import * as signin from './pages/signin.js';
 import * as search from './pages/search.js';
 import * as conversations from './pages/conversations.js';
 import * as conversation from './pages/conversation.js';
+import * as overview from './pages/overview.js';
+import * as samples from './pages/samples.js';
 
 const ctx = { me: null };
-const pages = { signin, search, conversations, c: conversation };
+const pages = { signin, overview, samples, search, conversations, c: conversation };
 
 function route() {
-  const [path, query] = (location.hash.replace(/^#\/?/, '') || 'conversations').split('?');
+  const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');
   const parts = path.split('/').map(decodeURIComponent);
-  return { page: parts[0] || 'conversations', args: parts.slice(1), params: new URLSearchParams(query || '') };
+  return { page: parts[0] || 'overview', args: parts.slice(1), params: new URLSearchParams(query || '') };
 }
 
 async function render() {
@@ -29,9 +31,13 @@ async function render() {
     if (a.getAttribute('href') === '#/' + r.page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  const page = pages[r.page] || conversations;
+  const page = pages[r.page] || overview;
   clear(main);
-  await page.render(main, r, ctx);
+  try {
+    await page.render(main, r, ctx);
+  } catch (e) {
+    main.append(h('p', { class: 'error', role: 'alert' }, t('error.generic', { msg: e.message })));
+  }
   translate(main);
 }
 

@@ -18,7 +18,7 @@ export async function render(main, r, ctx) {
       await api('POST', '/auth/signin', { username: user.value, password: pass.value });
       await ctx.signedIn(await get('/auth/me'));
       const next = r.params.get('next') || '';
-      location.hash = next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/conversations';
+      location.hash = next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/overview';
     } catch {
       error.textContent = t('signin.failed');
     }
