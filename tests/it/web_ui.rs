@@ -227,3 +227,44 @@ fn the_dashboard_shows_the_apis_figures_and_drills_down_to_exactly_their_convers
     js(&tab, "document.querySelector('#samples a').click()");
     until(&tab, "document.getElementById('timeline')");
 }
+
+#[test]
+fn team_scorecards_sort_and_an_agent_page_shows_its_spread_and_conversations() {
+    let (app, _browser, tab) = started();
+    sign_in(
+        &tab,
+        &app.base,
+        "admin",
+        crate::common::ADMIN_PW,
+        "#/teams?team=cn-care&period=custom&from=2026-11-01&to=2026-11-30&tz=UTC",
+    );
+    until(&tab, "document.querySelector('#scorecard tbody tr')");
+    let token = app.admin_token();
+    let (_, card) =
+        get(&app.url("/api/v1/metrics/scorecard?team=cn-care&from=2026-11-01&to=2026-12-01&tz=UTC"), Some(&token));
+    let mut want: Vec<String> =
+        card["agents"].as_array().unwrap().iter().map(|a| a["agent"].as_str().unwrap().to_string()).collect();
+    want.sort();
+    let mut shown: Vec<String> = serde_json::from_value(val(
+        &tab,
+        "[...document.querySelectorAll('#scorecard tbody tr td:first-child a')].map(a => decodeURIComponent(a.getAttribute('href').split('/').pop()))",
+    ))
+    .unwrap();
+    shown.sort();
+    assert_eq!(shown, want);
+    let columns = card["columns"].as_array().unwrap().len() as u64;
+    assert_eq!(js(&tab, "document.querySelectorAll('#scorecard thead th').length").as_u64(), Some(columns + 1));
+    js(
+        &tab,
+        "document.querySelector('#scorecard button.sort[data-col=conversations_handled], #scorecard button.sort').click()",
+    );
+    until(&tab, "document.querySelector('#scorecard th[aria-sort]')");
+    shot(&tab, "teams");
+
+    tab.navigate_to(&format!("{}/#/agent/a-zh1?period=custom&from=2026-11-01&to=2026-11-30&tz=UTC", app.base)).unwrap();
+    until(&tab, "document.querySelector('#agent-convs li')");
+    assert_eq!(js(&tab, "document.querySelectorAll('#agent-card tbody tr').length").as_u64(), Some(columns));
+    let convs = val(&tab, "[...document.querySelectorAll('#agent-convs a')].map(a => a.textContent).sort()");
+    assert_eq!(convs, serde_json::json!(["s-01", "s-03", "s-05"]));
+    shot(&tab, "agent");
+}

@@ -9,9 +9,10 @@ import * as conversations from './pages/conversations.js';
 import * as conversation from './pages/conversation.js';
 import * as overview from './pages/overview.js';
 import * as samples from './pages/samples.js';
+import * as teams from './pages/teams.js';
 
 const ctx = { me: null };
-const pages = { signin, overview, samples, search, conversations, c: conversation };
+const pages = { signin, overview, samples, teams, agent: { render: teams.renderAgent }, search, conversations, c: conversation };
 
 function route() {
   const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');
@@ -46,6 +47,8 @@ ctx.signedIn = async (me) => {
   setLang(pickLang(me.locale || localStorage.getItem('lang')));
   document.getElementById('lang').value = currentLang();
   document.getElementById('who').textContent = me.username;
+  // Team pages compare colleagues: not for agent users (the API refuses them too).
+  document.querySelector('#nav a[href="#/teams"]').hidden = me.role === 'agent';
   translate();
 };
 

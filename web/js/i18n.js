@@ -4,6 +4,14 @@
 
 const dict = {
   en: {
+    'nav.teams': 'Teams', 'teams.title': 'Team scorecards', 'teams.median': 'Team median', 'teams.p90': 'Team p90', 'teams.csv': 'Download CSV',
+    'teams.role': 'Columns of the {role} scorecard', 'teams.metric': 'Figure', 'teams.trend': 'Weekly trend', 'teams.week': 'Week',
+    'col.first_response_median': 'First response, median', 'col.first_response_p90': 'First response, p90', 'col.reply_mean': 'Reply, mean',
+    'col.reply_p90': 'Reply, p90', 'col.sla_attainment': 'SLA attainment', 'col.resolution_median': 'Resolution, median',
+    'col.unanswered': 'Unanswered', 'col.csat_mean': 'CSAT', 'col.peak_hour_stability': 'Peak-hour stability',
+    'col.conversations_handled': 'Handled', 'col.depth_mean': 'Depth, mean', 'col.follow_ups': 'Follow-ups',
+    'col.engagement_span_days_mean': 'Engagement span, days', 'col.transfers_made': 'Transfers made', 'col.transfers_received': 'Transfers received',
+    'col.transfer_rate': 'Transfer rate', 'col.post_transfer_mean': 'After transfer, mean', 'col.notes_written': 'Notes written',
     'nav.overview': 'Overview',
     'dash.title': 'Overview', 'dash.period': 'Period', 'dash.today': 'Today', 'dash.7d': 'Last 7 days', 'dash.30d': 'Last 30 days',
     'dash.month': 'This month', 'dash.custom': 'Custom', 'dash.from': 'From', 'dash.to': 'To', 'dash.tz': 'Time zone', 'dash.team': 'Team',
@@ -41,6 +49,14 @@ const dict = {
     'error.generic': 'Something went wrong: {msg}',
   },
   'zh-CN': {
+    'nav.teams': '团队', 'teams.title': '团队评分卡', 'teams.median': '团队中位数', 'teams.p90': '团队 P90', 'teams.csv': '下载 CSV',
+    'teams.role': '{role}评分卡的指标', 'teams.metric': '指标', 'teams.trend': '每周趋势', 'teams.week': '周',
+    'col.first_response_median': '首次响应（中位数）', 'col.first_response_p90': '首次响应（P90）', 'col.reply_mean': '回复（平均）',
+    'col.reply_p90': '回复（P90）', 'col.sla_attainment': 'SLA 达成率', 'col.resolution_median': '解决时长（中位数）',
+    'col.unanswered': '未回复', 'col.csat_mean': '满意度', 'col.peak_hour_stability': '高峰稳定性',
+    'col.conversations_handled': '处理量', 'col.depth_mean': '会话深度（平均）', 'col.follow_ups': '跟进次数',
+    'col.engagement_span_days_mean': '跟进跨度（天）', 'col.transfers_made': '转出', 'col.transfers_received': '转入',
+    'col.transfer_rate': '转接率', 'col.post_transfer_mean': '转接后响应（平均）', 'col.notes_written': '备注数',
     'nav.overview': '概览',
     'dash.title': '概览', 'dash.period': '时间段', 'dash.today': '今天', 'dash.7d': '最近 7 天', 'dash.30d': '最近 30 天',
     'dash.month': '本月', 'dash.custom': '自定义', 'dash.from': '开始', 'dash.to': '结束', 'dash.tz': '时区', 'dash.team': '团队',
