@@ -268,3 +268,44 @@ fn team_scorecards_sort_and_an_agent_page_shows_its_spread_and_conversations() {
     assert_eq!(convs, serde_json::json!(["s-01", "s-03", "s-05"]));
     shot(&tab, "agent");
 }
+
+#[test]
+fn admin_adds_a_user_sets_the_sla_and_verifies_the_audit_chain() {
+    let (app, _browser, tab) = started();
+    sign_in(&tab, &app.base, "admin", crate::common::ADMIN_PW, "#/admin");
+    until(&tab, "document.querySelector('#users tbody tr') && document.querySelector('#audit tr')");
+    js(
+        &tab,
+        "const f = document.getElementById('add-user'); f.username.value = 'newbie'; f.password.value = 'newbie-password-1'; \
+         f.role.value = 'agent'; f.agent.value = 'a-zh2'; f.querySelector('button').click()",
+    );
+    until(&tab, "document.querySelector('#users tr[data-user=newbie]')");
+    let token = app.admin_token();
+    let (_, users) = get(&app.url("/api/v1/users"), Some(&token));
+    let newbie = users.as_array().unwrap().iter().find(|u| u["username"] == "newbie").expect("created").clone();
+    assert_eq!((newbie["role"].as_str(), newbie["agent"].as_str()), (Some("agent"), Some("a-zh2")));
+
+    js(
+        &tab,
+        "const f = document.getElementById('sla'); f.default_seconds.value = '120'; f.teams.value = 'cn-care=60'; f.querySelector('button').click()",
+    );
+    until(&tab, "document.getElementById('sla-status').textContent === 'Saved.'");
+    let (_, sla) = get(&app.url("/api/v1/settings/sla"), Some(&token));
+    assert_eq!((sla["default_seconds"].as_i64(), sla["teams"]["cn-care"].as_i64()), (Some(120), Some(60)));
+
+    js(&tab, "document.getElementById('verify').click()");
+    let verdict = until(
+        &tab,
+        "document.getElementById('verify-result').textContent.startsWith('The chain') && document.getElementById('verify-result').textContent",
+    );
+    assert!(verdict.as_str().unwrap().starts_with("The chain verifies"), "{verdict}");
+    shot(&tab, "admin");
+
+    // An agent user sees no Admin link, and the page gets nothing from the API.
+    js(&tab, "document.getElementById('signout').click()");
+    until(&tab, "document.querySelector('input[name=username]')");
+    sign_in(&tab, &app.base, "newbie", "newbie-password-1", "#/admin");
+    until(&tab, "document.querySelector('.admin .error')");
+    assert_eq!(js(&tab, "document.querySelector('#nav a[href=\"#/admin\"]').hidden"), true);
+    assert_eq!(js(&tab, "!!document.querySelector('#users')"), false);
+}

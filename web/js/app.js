@@ -10,9 +10,10 @@ import * as conversation from './pages/conversation.js';
 import * as overview from './pages/overview.js';
 import * as samples from './pages/samples.js';
 import * as teams from './pages/teams.js';
+import * as admin from './pages/admin.js';
 
 const ctx = { me: null };
-const pages = { signin, overview, samples, teams, agent: { render: teams.renderAgent }, search, conversations, c: conversation };
+const pages = { signin, overview, samples, admin, teams, agent: { render: teams.renderAgent }, search, conversations, c: conversation };
 
 function route() {
   const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');
@@ -49,6 +50,7 @@ ctx.signedIn = async (me) => {
   document.getElementById('who').textContent = me.username;
   // Team pages compare colleagues: not for agent users (the API refuses them too).
   document.querySelector('#nav a[href="#/teams"]').hidden = me.role === 'agent';
+  document.querySelector('#nav a[href="#/admin"]').hidden = me.role !== 'admin';
   translate();
 };
 

@@ -4,6 +4,16 @@
 
 const dict = {
   en: {
+    'nav.admin': 'Admin', 'admin.title': 'Administration', 'admin.users': 'Users', 'admin.username': 'User name', 'admin.role': 'Role',
+    'admin.agent': 'Agent id', 'admin.state': 'State', 'admin.active': 'active', 'admin.inactive': 'deactivated', 'admin.save': 'Save',
+    'admin.saved': 'Saved.', 'admin.deactivate': 'Deactivate', 'admin.activate': 'Activate', 'admin.reset': 'Reset password',
+    'admin.newpassword': 'New password for {user}', 'admin.add': 'Add user', 'admin.tokens': 'API tokens', 'admin.tokenname': 'Name',
+    'admin.create': 'Create token', 'admin.tokenonce': 'Copy it now, it is shown only once:', 'admin.revoke': 'Revoke', 'admin.revoked': 'revoked',
+    'admin.schedule': 'Business hours', 'admin.holidays': 'Holidays', 'admin.sla': 'First-response SLA (seconds)', 'admin.sladefault': 'Default',
+    'admin.slateams': 'Per team (team=seconds, …)', 'admin.audit': 'Audit log', 'admin.verify': 'Verify the chain now',
+    'admin.verified': 'The chain verifies: {entries} entries, {events} events.', 'admin.broken': 'The chain does NOT verify: {problem}',
+    'admin.head': 'Chain head {seq}:{hash}', 'admin.when': 'When', 'admin.who': 'Who', 'admin.action': 'Action', 'admin.target': 'Target', 'admin.detail': 'Detail',
+    'userrole.admin': 'admin', 'userrole.manager': 'manager', 'userrole.qa': 'qa', 'userrole.agent': 'agent',
     'nav.teams': 'Teams', 'teams.title': 'Team scorecards', 'teams.median': 'Team median', 'teams.p90': 'Team p90', 'teams.csv': 'Download CSV',
     'teams.role': 'Columns of the {role} scorecard', 'teams.metric': 'Figure', 'teams.trend': 'Weekly trend', 'teams.week': 'Week',
     'col.first_response_median': 'First response, median', 'col.first_response_p90': 'First response, p90', 'col.reply_mean': 'Reply, mean',
@@ -49,6 +59,16 @@ const dict = {
     'error.generic': 'Something went wrong: {msg}',
   },
   'zh-CN': {
+    'nav.admin': '管理', 'admin.title': '系统管理', 'admin.users': '用户', 'admin.username': '用户名', 'admin.role': '角色',
+    'admin.agent': '客服 ID', 'admin.state': '状态', 'admin.active': '启用', 'admin.inactive': '已停用', 'admin.save': '保存',
+    'admin.saved': '已保存。', 'admin.deactivate': '停用', 'admin.activate': '启用', 'admin.reset': '重置密码',
+    'admin.newpassword': '{user} 的新密码', 'admin.add': '添加用户', 'admin.tokens': 'API 令牌', 'admin.tokenname': '名称',
+    'admin.create': '创建令牌', 'admin.tokenonce': '请立即复制，只显示一次：', 'admin.revoke': '吊销', 'admin.revoked': '已吊销',
+    'admin.schedule': '工作时间', 'admin.holidays': '节假日', 'admin.sla': '首次响应 SLA（秒）', 'admin.sladefault': '默认',
+    'admin.slateams': '按团队（团队=秒，…）', 'admin.audit': '审计日志', 'admin.verify': '立即校验审计链',
+    'admin.verified': '审计链校验通过：{entries} 条记录，{events} 个事件。', 'admin.broken': '审计链校验失败：{problem}',
+    'admin.head': '链头 {seq}:{hash}', 'admin.when': '时间', 'admin.who': '操作者', 'admin.action': '操作', 'admin.target': '对象', 'admin.detail': '详情',
+    'userrole.admin': '管理员', 'userrole.manager': '经理', 'userrole.qa': '质检', 'userrole.agent': '客服',
     'nav.teams': '团队', 'teams.title': '团队评分卡', 'teams.median': '团队中位数', 'teams.p90': '团队 P90', 'teams.csv': '下载 CSV',
     'teams.role': '{role}评分卡的指标', 'teams.metric': '指标', 'teams.trend': '每周趋势', 'teams.week': '周',
     'col.first_response_median': '首次响应（中位数）', 'col.first_response_p90': '首次响应（P90）', 'col.reply_mean': '回复（平均）',
