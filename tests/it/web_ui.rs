@@ -226,6 +226,16 @@ fn the_dashboard_shows_the_apis_figures_and_drills_down_to_exactly_their_convers
     shot(&tab, "samples");
     js(&tab, "document.querySelector('#samples a').click()");
     until(&tab, "document.getElementById('timeline')");
+
+    // A heatmap cell drills down to the conversations of its weekday and hour.
+    tab.navigate_to(&format!("{}/#/overview?period=custom&from=2026-11-01&to=2026-11-30&tz=UTC", app.base)).unwrap();
+    until(&tab, "document.querySelector('.heat td a')");
+    let cell = js(&tab, "document.querySelector('.heat td a').getAttribute('href')").as_str().unwrap().to_string();
+    let group = cell.split("group=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    let count: u64 = js(&tab, "document.querySelector('.heat td a').textContent").as_str().unwrap().parse().unwrap();
+    js(&tab, "document.querySelector('.heat td a').click()");
+    until(&tab, "document.querySelector('#samples tr')");
+    assert_eq!(js(&tab, "document.querySelectorAll('#samples tr').length").as_u64(), Some(count), "{group}");
 }
 
 #[test]

@@ -88,7 +88,8 @@ export async function render(main, r) {
   ]);
   const m = business && cur.overall.business ? { ...cur.overall, ...cur.overall.business } : cur.overall;
   const pm = business && prev.overall.business ? { ...prev.overall, ...prev.overall.business } : prev.overall;
-  const drill = (metric) => '#/samples' + qs({ metric, from, to: after(to), tz, business: business ? '1' : null, ...filters });
+  const drill = (metric, groupBy, group) =>
+    '#/samples' + qs({ metric, from, to: after(to), tz, business: business ? '1' : null, ...filters, group_by: groupBy, group });
   main.append(h('section', { class: 'kpis', 'aria-label': t('dash.kpis') }, CARDS.map(([key, read, metric, fmt, upGood]) => {
     const v = read(m), pv = read(pm);
     let delta = '';
@@ -104,12 +105,12 @@ export async function render(main, r) {
       h('span', { class: cls, title: t('dash.previous', { from: prevFrom, to: prevTo }) }, delta || '·'));
   })));
   main.append(h('div', { class: 'panels' },
-    h('section', { class: 'card' }, h('h2', { 'data-i18n': 'dash.series' }), series(days.groups)),
+    h('section', { class: 'card' }, h('h2', { 'data-i18n': 'dash.series' }), series(days.groups, drill)),
     h('section', { class: 'card' }, h('h2', { 'data-i18n': 'dash.channels' }), shares(m.channel_share))));
   main.append(h('section', { class: 'card' }, h('h2', { 'data-i18n': 'dash.heatmap' }), heatmap(heat.groups, drill)));
 }
 
-function series(groups) {
+function series(groups, drill) {
   const W = 560, H = 160, pad = 24;
   const vals = groups.map((g) => g.metrics.new_conversations);
   const max = Math.max(1, ...vals);
@@ -130,7 +131,11 @@ function series(groups) {
     const title = document.createElementNS(svg.namespaceURI, 'title');
     title.textContent = `${g.group}: ${num(v)}`;
     rect.append(title);
-    svg.append(rect);
+    // Every bar is a link to the conversations behind it.
+    const link = document.createElementNS(svg.namespaceURI, 'a');
+    link.setAttribute('href', drill('new_conversations', 'day', g.group));
+    link.append(rect);
+    svg.append(link);
   });
   const label = (x, y, text, anchor) => {
     const el = document.createElementNS(svg.namespaceURI, 'text');
@@ -168,6 +173,8 @@ function heatmap(groups, drill) {
         const n = mm ? mm.new_conversations : 0;
         const level = Math.min(5, Math.ceil((n / max) * 5));
         const med = mm && mm.reply.median !== null ? SECS(mm.reply.median) : '–';
-        return h('td', { class: 'l' + level, title: `${t('kpi.new')}: ${num(n)} · ${t('kpi.reply_median')}: ${med}` }, n ? num(n) : '');
+        const key = `${d}-${String(hr).padStart(2, '0')}`;
+        return h('td', { class: 'l' + level, title: `${t('kpi.new')}: ${num(n)} · ${t('kpi.reply_median')}: ${med}` },
+          n ? h('a', { href: drill('new_conversations', 'weekday_hour', key) }, num(n)) : '');
       }))))));
 }

@@ -7,9 +7,10 @@ import { h } from '../dom.js';
 export async function render(main, r) {
   const p = r.params;
   const params = { metric: p.get('metric'), from: p.get('from'), to: p.get('to'), tz: p.get('tz'), business: p.get('business') === '1' ? 'true' : null,
-    team: p.get('team'), role: p.get('role'), channel: p.get('channel'), agent: p.get('agent'), limit: 100 };
+    team: p.get('team'), role: p.get('role'), channel: p.get('channel'), agent: p.get('agent'),
+    group_by: p.get('group_by'), group: p.get('group'), limit: 100 };
   main.append(h('h1', {}, t('samples.title', { metric: params.metric })),
-    h('p', { class: 'muted' }, `${params.from} – ${params.to} (${params.tz})`));
+    h('p', { class: 'muted' }, `${params.from} – ${params.to} (${params.tz})${params.group ? ' · ' + params.group : ''}`));
   const body = h('tbody', { id: 'samples' });
   main.append(h('table', {}, h('thead', {}, h('tr', {},
     ['convs.id', 'convs.agent', 'samples.start', 'samples.end', 'samples.seconds', 'samples.value'].map((k) => h('th', { scope: 'col', 'data-i18n': k })))), body));
