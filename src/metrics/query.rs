@@ -119,7 +119,8 @@ pub struct QueryParams {
     pub business: Option<bool>,
 }
 
-fn list(s: &Option<String>) -> Vec<String> {
+/// A comma-separated parameter as its values (empty ones left out).
+pub fn list(s: &Option<String>) -> Vec<String> {
     s.as_deref().unwrap_or("").split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 

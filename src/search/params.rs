@@ -7,7 +7,7 @@ use super::Sort;
 use super::collect::DeletedMode;
 use super::service::{MAX_LIMIT, SearchRequest};
 use crate::metrics::clock::{midnight, parse_tz};
-use crate::metrics::query::parse_instant;
+use crate::metrics::query::{list, parse_instant};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct SearchParams {
@@ -38,10 +38,6 @@ pub struct SearchParams {
     pub page: Option<String>,
     /// Hits per page, 1 to 100 (default 20).
     pub limit: Option<usize>,
-}
-
-fn list(s: &Option<String>) -> Vec<String> {
-    s.as_deref().unwrap_or("").split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
 impl SearchParams {
