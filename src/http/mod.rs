@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(events::import_events)
             .service(events::export_events)
             .service(conversations::list)
+            .service(metrics::conversation_figures)
             .service(conversations::get)
             .service(directory::agents)
             .service(directory::contacts)

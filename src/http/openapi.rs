@@ -36,6 +36,7 @@ use super::routes::*;
         metrics::samples,
         metrics::conversations_csv,
         metrics::scorecard,
+        metrics::conversation_figures,
         settings::get_schedule,
         settings::put_schedule,
         settings::delete_schedule,

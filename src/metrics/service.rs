@@ -194,6 +194,50 @@ impl MetricsService {
 
     /// Which conversations the per-conversation CSV lists (internal ids):
     /// the part that can fail on a bad query, done before the answer starts.
+    /// One conversation's figures over its whole life, as the per-conversation
+    /// CSV computes them (column → number, text or null). None when there is
+    /// no such conversation, or `viewer_agent` did not take part in it.
+    pub fn conversation_figures(
+        &self,
+        id: &str,
+        viewer_agent: Option<&str>,
+        now: i64,
+    ) -> Result<Option<serde_json::Map<String, serde_json::Value>>> {
+        use crate::domain::time::format_rfc3339;
+        let Some(c) = self.store.conversation(id)? else { return Ok(None) };
+        if viewer_agent.is_some_and(|a| !c.agents.iter().any(|x| x == a)) {
+            return Ok(None);
+        }
+        let params = super::query::QueryParams {
+            from: Some(format_rfc3339(c.first_event)),
+            to: Some(format_rfc3339(now.max(c.last_event) + 1)),
+            ..Default::default()
+        };
+        let q = params.resolve(now).map_err(MetricsError::Invalid)?;
+        let mut bytes = Vec::new();
+        self.export_csv(&q, &[c.internal], &mut |b| {
+            bytes.extend(b);
+            true
+        })?;
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let headers = reader.headers().map_err(|e| MetricsError::Invalid(e.to_string()))?.clone();
+        let Some(row) = reader.records().next().transpose().map_err(|e| MetricsError::Invalid(e.to_string()))? else {
+            return Ok(None);
+        };
+        let value = |v: &str| -> serde_json::Value {
+            if v.is_empty() {
+                serde_json::Value::Null
+            } else if let Ok(n) = v.parse::<i64>() {
+                n.into()
+            } else if let Ok(f) = v.parse::<f64>() {
+                f.into()
+            } else {
+                v.into()
+            }
+        };
+        Ok(Some(headers.iter().zip(row.iter()).map(|(h, v)| (h.to_string(), value(v))).collect()))
+    }
+
     pub fn export_plan(&self, q: &Query) -> Result<Vec<u64>> {
         self.prepared(q, |p, _| p.export_ids())
     }

@@ -458,3 +458,21 @@ fn recall_matches_a_plain_scan_of_every_text() {
     }
     assert!(checked > 300, "{checked} probes");
 }
+
+#[test]
+fn a_conversations_own_figures_are_served_to_those_who_may_see_it() {
+    let app = started();
+    let token = app.token_for("manager", UserRole::Manager, None);
+    let (s, f) = get(&app.url("/api/v1/conversations/s-01/figures"), Some(&token));
+    assert_eq!(s, 200, "{f}");
+    // s-01: the customer writes at 09:00:00, a-zh1 answers at 09:01:00, resolves at 09:05:00.
+    assert_eq!(f["first_response_s"], 60);
+    assert_eq!(f["resolution_s"], 300);
+    // Every answered wait is a reply sample, the first one included.
+    assert_eq!((f["replies"].as_i64(), f["reply_median_s"].as_i64()), (Some(1), Some(60)), "{f}");
+    assert_eq!(f["channel"], "wechat");
+    let emma = app.token_for("emma", UserRole::Agent, Some("a-en1"));
+    assert_eq!(get(&app.url("/api/v1/conversations/s-01/figures"), Some(&emma)).0, 404);
+    assert_eq!(get(&app.url("/api/v1/conversations/s-10/figures"), Some(&emma)).0, 200);
+    assert_eq!(get(&app.url("/api/v1/conversations/nope/figures"), Some(&token)).0, 404);
+}

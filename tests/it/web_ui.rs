@@ -117,6 +117,10 @@ fn search_highlights_chinese_and_opens_the_message_then_the_transcript_shows_his
     until(&tab, "document.querySelector('.timeline li.target')");
     assert_eq!(js(&tab, "document.querySelector('h1').textContent"), "s-01");
     assert_eq!(js(&tab, "document.querySelector('.timeline li.target').dataset.message"), "m3");
+    // The conversation's own figures, next to its timeline: 09:00 → 09:01 is a 60 s first response.
+    until(&tab, "document.querySelector('#figures [data-fig=first_response_s] dd')");
+    assert_eq!(js(&tab, "document.querySelector('#figures [data-fig=first_response_s] dd').textContent"), "60 s");
+    assert_eq!(js(&tab, "document.querySelector('#figures [data-fig=resolution_s] dd').textContent"), "5.0 min");
 
     // A recalled message stays readable for a manager, marked; an edit keeps its original.
     tab.navigate_to(&format!("{}/#/c/s-03", app.base)).unwrap();

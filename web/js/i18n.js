@@ -4,6 +4,8 @@
 
 const dict = {
   en: {
+    'fig.title': 'Figures of this conversation', 'fig.first_response': 'First response', 'fig.replies': 'Replies', 'fig.reply_median': 'Reply, median',
+    'fig.reply_p90': 'Reply, p90', 'fig.duration': 'Duration', 'fig.resolution': 'Resolution', 'fig.depth': 'Depth', 'fig.transfers': 'Transfers',
     'nav.admin': 'Admin', 'admin.title': 'Administration', 'admin.users': 'Users', 'admin.username': 'User name', 'admin.role': 'Role',
     'admin.agent': 'Agent id', 'admin.state': 'State', 'admin.active': 'active', 'admin.inactive': 'deactivated', 'admin.save': 'Save',
     'admin.saved': 'Saved.', 'admin.deactivate': 'Deactivate', 'admin.activate': 'Activate', 'admin.reset': 'Reset password',
@@ -59,6 +61,8 @@ const dict = {
     'error.generic': 'Something went wrong: {msg}',
   },
   'zh-CN': {
+    'fig.title': '本会话的指标', 'fig.first_response': '首次响应', 'fig.replies': '回复次数', 'fig.reply_median': '回复（中位数）',
+    'fig.reply_p90': '回复（P90）', 'fig.duration': '会话时长', 'fig.resolution': '解决时长', 'fig.depth': '会话深度', 'fig.transfers': '转接次数',
     'nav.admin': '管理', 'admin.title': '系统管理', 'admin.users': '用户', 'admin.username': '用户名', 'admin.role': '角色',
     'admin.agent': '客服 ID', 'admin.state': '状态', 'admin.active': '启用', 'admin.inactive': '已停用', 'admin.save': '保存',
     'admin.saved': '已保存。', 'admin.deactivate': '停用', 'admin.activate': '启用', 'admin.reset': '重置密码',

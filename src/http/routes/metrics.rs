@@ -195,3 +195,23 @@ pub async fn scorecard(
     }
     Ok(HttpResponse::Ok().json(card))
 }
+
+/// One conversation's own figures over its whole life: first response, every
+/// reply time, duration, resolution, depth, transfers, CSAT (the columns of the
+/// per-conversation CSV). Agent users: only conversations they took part in.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/figures", tag = "metrics",
+    responses((status = 200, body = Object), (status = 404, body = crate::http::error::ErrorBody)))]
+#[get("/conversations/{id}/figures")]
+pub async fn conversation_figures(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let viewer = (auth.who.role == UserRole::Agent).then(|| auth.who.agent.clone().unwrap_or_default());
+    let figures = run(&state, move |m| m.conversation_figures(&id, viewer.as_deref(), now_ms())).await?;
+    match figures {
+        Some(f) => Ok(HttpResponse::Ok().json(f)),
+        None => Err(ApiError::not_found("conversation")),
+    }
+}

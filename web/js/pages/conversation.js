@@ -30,6 +30,7 @@ export async function render(main, r) {
     if (el) list.append(el);
   }
   main.append(list);
+  await figures(main, id, list);
   const m = r.params.get('m');
   const ev = r.params.get('e');
   const target = m ? list.querySelector(`[data-message="${CSS.escape(m)}"]`) : ev ? list.querySelector(`[data-seq="${CSS.escape(ev)}"]`) : null;
@@ -78,4 +79,22 @@ function entry(item) {
     case 'csat': return line(t('tl.csat', { score: e.score }) + (e.comment ? ': ' + e.comment : ''));
     default: return null;
   }
+}
+
+const SECS = (s) => (s === null || s === undefined ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+
+/** This conversation's own figures, to check by eye against the timeline. */
+async function figures(main, id, before) {
+  let f;
+  try { f = await get('/conversations/' + encodeURIComponent(id) + '/figures'); } catch { return; }
+  const fig = (key, label, value) => h('div', { 'data-fig': key }, h('dt', { 'data-i18n': label }), h('dd', {}, value));
+  main.insertBefore(h('dl', { class: 'facts', id: 'figures', 'aria-label': t('fig.title') },
+    fig('first_response_s', 'fig.first_response', SECS(f.first_response_s)),
+    fig('replies', 'fig.replies', f.replies ?? 0),
+    fig('reply_median_s', 'fig.reply_median', SECS(f.reply_median_s)),
+    fig('reply_p90_s', 'fig.reply_p90', SECS(f.reply_p90_s)),
+    fig('duration_s', 'fig.duration', SECS(f.duration_s)),
+    fig('resolution_s', 'fig.resolution', SECS(f.resolution_s)),
+    fig('depth', 'fig.depth', f.depth ?? '–'),
+    fig('transfers', 'fig.transfers', f.transfers ?? 0)), before);
 }
