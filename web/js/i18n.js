@@ -136,6 +136,9 @@ export function t(key, vars = {}) {
 export const num = (n) => new Intl.NumberFormat(lang).format(n);
 export const dateTime = (iso) =>
   iso ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+/** A duration in seconds for people: `45 s`, `5.0 min`, `2.3 h`; `–` for none. */
+export const seconds = (s) =>
+  s === null || s === undefined ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
 export const time = (iso) => (iso ? new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(new Date(iso)) : '');
 
 /** Fills every [data-i18n] element under `root`. */

@@ -1,5 +1,5 @@
 import { get, ApiError } from '../api.js';
-import { t, dateTime, time } from '../i18n.js';
+import { t, dateTime, time, seconds as SECS } from '../i18n.js';
 import { h } from '../dom.js';
 
 export async function render(main, r) {
@@ -81,7 +81,6 @@ function entry(item) {
   }
 }
 
-const SECS = (s) => (s === null || s === undefined ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /** This conversation's own figures, to check by eye against the timeline. */
 async function figures(main, id, before) {

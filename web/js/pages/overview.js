@@ -3,7 +3,7 @@
 // the weekday × hour heatmap. Every number links to the samples behind it.
 
 import { get, qs } from '../api.js';
-import { t, num } from '../i18n.js';
+import { t, num, seconds as SECS } from '../i18n.js';
 import { h } from '../dom.js';
 import { CHANNELS } from './search.js';
 
@@ -31,7 +31,6 @@ function previous([from, to]) {
 }
 
 // KPI cards: label key, how to read the value, the samples metric, formatter.
-const SECS = (s) => (s === null || s === undefined ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 const PCT = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
 const N = (x) => (x === null || x === undefined ? '–' : num(x));
 const CARDS = [

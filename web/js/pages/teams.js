@@ -3,7 +3,7 @@
 // weekly trend and its conversations.
 
 import { get, qs } from '../api.js';
-import { t, num, dateTime } from '../i18n.js';
+import { t, num, dateTime, seconds } from '../i18n.js';
 import { h } from '../dom.js';
 import { period } from './overview.js';
 
@@ -12,7 +12,7 @@ const after = (d) => new Date(Date.parse(d + 'T00:00:00Z') + DAY).toISOString().
 
 function fmt(col, v) {
   if (v === null || v === undefined) return '–';
-  if (/_(mean|median|p90)$/.test(col) && !/^(depth|csat|engagement)/.test(col)) return v < 90 ? `${Math.round(v)} s` : `${(v / 60).toFixed(1)} min`;
+  if (/_(mean|median|p90)$/.test(col) && !/^(depth|csat|engagement)/.test(col)) return seconds(v);
   if (/(share|rate|attainment)/.test(col)) return `${(v * 100).toFixed(1)}%`;
   if (/stability/.test(col)) return v.toFixed(2);
   return Number.isInteger(v) ? num(v) : v.toFixed(2);
