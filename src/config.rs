@@ -26,6 +26,9 @@ pub struct Config {
     pub business_hours: Option<crate::metrics::schedule::Schedule>,
     /// First-response SLA targets. When set here, they replace the stored ones at every start.
     pub sla: Option<crate::metrics::settings::SlaTargets>,
+    /// Channel instances (`[[channels]]`). Each replaces the stored instance
+    /// with the same id at every start; others set through the API stay.
+    pub channels: Vec<crate::channels::config::ChannelConfig>,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             cache_mib: 64,
             business_hours: None,
             sla: None,
+            channels: vec![],
         }
     }
 }
@@ -54,6 +58,7 @@ impl std::fmt::Debug for Config {
             .field("cache_mib", &self.cache_mib)
             .field("business_hours", &self.business_hours)
             .field("sla", &self.sla)
+            .field("channels", &self.channels)
             .finish()
     }
 }
@@ -138,6 +143,16 @@ const METRICS_EXAMPLE: &str = r#"
 # default_seconds = 300
 # [sla.teams]
 # cn-care = 120
+
+# Channel instances (docs/channels.md). Webhooks arrive at /hooks/<kind>/<id>.
+# Prefer the admin API for secrets, or keep this file readable by chatledger only.
+# [[channels]]
+# id = "wa-main"
+# kind = "whatsapp"
+# account_id = "1122334455667"    # phone_number_id
+# secret = "..."                  # App Secret (signs webhooks)
+# verify_token = "..."            # hub.verify_token of the subscription
+# access_token = "..."            # for sending replies
 "#;
 
 #[cfg(test)]

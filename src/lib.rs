@@ -4,6 +4,7 @@
 //! → `store` → `domain`. `main.rs` is a thin CLI over [`cli`].
 
 pub mod auth;
+pub mod channels;
 pub mod cli;
 pub mod config;
 pub mod demo;

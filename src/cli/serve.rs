@@ -89,6 +89,9 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
         // index is built meanwhile (search answers 503 until it is ready).
         state.search.start();
         let search = state.search.clone();
+        // Webhooks are stored and acknowledged by the channel threads; translation follows.
+        state.channels.start(&cfg.channels).map_err(std::io::Error::other)?;
+        let channels = state.channels.clone();
         let server = http::serve(state, listener)?;
         let handle = server.handle();
         // Ctrl-C and SIGTERM (systemd's stop) both end cleanly: requests finish, the store closes.
@@ -103,6 +106,7 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
             handle.stop(true).await;
         });
         let r = server.await;
+        channels.shutdown();
         search.shutdown();
         r
     })?;

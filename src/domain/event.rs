@@ -46,6 +46,11 @@ str_enum!(
 );
 
 str_enum!(
+    /// How far a message sent to the customer got, as its channel reports it.
+    DeliveryStatus { Sent = "sent", Delivered = "delivered", Read = "read", Played = "played", Failed = "failed" }
+);
+
+str_enum!(
     /// Who deleted or recalled a message.
     DeletedBy { Customer = "customer", Agent = "agent", System = "system" }
 );
@@ -111,6 +116,13 @@ pub enum Body {
         score: u8,
         comment: Option<String>,
     },
+    /// A channel's delivery report for a message sent to the customer
+    /// (an extension of the format, see docs/channels.md). Without `message`
+    /// it covers every message sent up to `ts` (Messenger's watermarks).
+    Status {
+        message: Option<String>,
+        status: DeliveryStatus,
+    },
 }
 
 impl Body {
@@ -127,6 +139,7 @@ impl Body {
             Body::Resolve { .. } => "resolve",
             Body::Reopen => "reopen",
             Body::Csat { .. } => "csat",
+            Body::Status { .. } => "status",
         }
     }
 
@@ -289,6 +302,10 @@ fn body_fields(m: &mut Map<String, Value>, b: &Body) {
         Body::Csat { score, comment } => {
             m.insert("score".into(), (*score).into());
             put(m, "comment", comment);
+        }
+        Body::Status { message, status } => {
+            put(m, "message", message);
+            m.insert("status".into(), status.as_str().into());
         }
     }
 }

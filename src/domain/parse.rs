@@ -51,7 +51,7 @@ pub fn parse_object(m: &mut Map<String, Value>) -> Result<Record, Rejection> {
         "agent" => parse_agent(m).map(Record::Agent),
         "contact" => parse_contact(m).map(Record::Contact),
         "message" | "edit" | "delete" | "assign" | "transfer" | "note" | "tag" | "untag" | "resolve" | "reopen"
-        | "csat" => parse_conv(&ty, m).map(Record::Conv),
+        | "csat" | "status" => parse_conv(&ty, m).map(Record::Conv),
         other => reject(format!("unknown type {other:?}")),
     }
 }
@@ -240,6 +240,18 @@ fn parse_conv(ty: &str, m: &mut Map<String, Value>) -> Result<ConvEvent, Rejecti
                 _ => return reject("csat `score` is not an integer 1-5"),
             };
             (Body::Csat { score, comment: opt(m, "comment")? }, &["score", "comment"])
+        }
+        "status" => {
+            let status = match opt(m, "status")? {
+                Some(s) => match DeliveryStatus::parse(&s) {
+                    Some(s) => s,
+                    None => {
+                        return reject(format!("status `status` {s:?} is not sent, delivered, read, played or failed"));
+                    }
+                },
+                None => return reject("status lacks `status`"),
+            };
+            (Body::Status { message: opt(m, "message")?, status }, &["message", "status"])
         }
         _ => unreachable!("type checked by the caller"),
     };

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 
+use crate::channels::service::ChannelService;
 use crate::metrics::runner::Runner;
 use crate::metrics::service::MetricsService;
 use crate::search::service::SearchService;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub metric_runner: Arc<Runner>,
     /// Started by `serve` (see `SearchService::start`); until then search answers 503.
     pub search: Arc<SearchService>,
+    /// Started by `serve` (see `ChannelService::start`); until then webhooks answer 503.
+    pub channels: Arc<ChannelService>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
         AppState {
             search: SearchService::new(store.clone(), &crate::search::index::dir_of(&data_dir)),
             metrics: MetricsService::new(store.clone()),
+            channels: ChannelService::new(store.clone()),
             store,
             session_hours,
             metric_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
@@ -50,6 +54,8 @@ impl AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(error::json_config()).app_data(error::query_config()).service(
         web::scope("/api/v1")
+            // Raw bodies (e-mail uploads) up to 64 MiB.
+            .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
             .service(health::health)
             .route("/openapi.json", web::get().to(|| async { HttpResponse::Ok().json(openapi::document()) }))
             .service(auth::sign_in)
@@ -82,9 +88,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(settings::put_sla)
             .service(search::status)
             .service(search::search)
+            .service(channels::list)
+            .service(channels::put)
+            .service(channels::remove)
+            .service(channels::inbox)
+            .service(channels::import_email)
+            .service(replies::create)
+            .service(replies::list)
+            .service(replies::retry)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(ApiError::new(Code::NotFound, "no such API route"))
             })),
+    );
+    cfg.service(
+        web::scope("/hooks")
+            .app_data(web::PayloadConfig::new(hooks::MAX_BODY))
+            .route("/{path}/{id}", web::get().to(hooks::handshake))
+            .route("/{path}/{id}", web::post().to(hooks::deliver)),
     );
     cfg.default_service(web::to(assets::serve));
 }

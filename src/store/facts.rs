@@ -47,7 +47,7 @@ impl Facts {
     pub fn push(&mut self, ev: &ConvEvent) {
         let dt = if self.items.is_empty() { 0 } else { (ev.ts - self.last).max(0) as u64 };
         let fact = match &ev.body {
-            Body::Edit { .. } | Body::Delete { .. } => return,
+            Body::Edit { .. } | Body::Delete { .. } | Body::Status { .. } => return,
             Body::Message { channel, sender, agent, .. } => {
                 if self.channel.is_none() {
                     self.channel = Some(*channel);

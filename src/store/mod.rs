@@ -12,6 +12,8 @@ pub mod error;
 pub mod export;
 pub mod facts;
 pub mod feed;
+pub mod inbox;
+pub mod outbox;
 pub mod queries;
 pub mod reindex;
 pub mod settings;
@@ -115,6 +117,11 @@ impl Store {
             txn.open_table(SESSIONS)?;
             txn.open_table(TOKENS)?;
             txn.open_table(SETTINGS)?;
+            txn.open_table(inbox::INBOX)?;
+            txn.open_table(inbox::INBOX_SEEN)?;
+            txn.open_table(inbox::INBOX_OUTCOME)?;
+            txn.open_table(outbox::OUTBOX)?;
+            txn.open_table(outbox::OUTBOX_OPEN)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;
@@ -196,6 +203,8 @@ impl Store {
 
 /// A write transaction with every table open.
 pub struct Tx<'t> {
+    /// For tables a few writes need (the inbox's outcomes, the outbox).
+    pub(crate) txn: &'t WriteTransaction,
     pub(crate) meta: Table<'t, &'static str, &'static [u8]>,
     pub(crate) events: Table<'t, u64, &'static [u8]>,
     pub(crate) audit: Table<'t, u64, &'static [u8]>,
@@ -237,6 +246,7 @@ impl<'t> Tx<'t> {
         let events = txn.open_table(EVENTS)?;
         let next_seq = events.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
         Ok(Tx {
+            txn,
             meta: txn.open_table(META)?,
             events,
             audit: txn.open_table(AUDIT)?,

@@ -144,6 +144,7 @@ impl Conversation {
                 self.resolved_at = None;
             }
             Body::Csat { score, .. } => self.csat = Some(*score),
+            Body::Status { .. } => {}
         }
         self.holder = self.routing.holder().cloned();
         self.home = self.routing.home().cloned();

@@ -52,6 +52,7 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
     pub search: Arc<chatledger::search::service::SearchService>,
+    pub channels: Arc<chatledger::channels::service::ChannelService>,
 }
 
 impl TestApp {
@@ -64,7 +65,9 @@ impl TestApp {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = AppState::new(store.clone(), 1);
         state.search.start();
+        state.channels.start(&[]).unwrap();
         let search = state.search.clone();
+        let channels = state.channels.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = http::serve(state, listener).unwrap();
@@ -73,7 +76,7 @@ impl TestApp {
             })
         });
         let handle = rx.recv().unwrap();
-        TestApp { dir, store, base, handle, thread: Some(thread), search }
+        TestApp { dir, store, base, handle, thread: Some(thread), search, channels }
     }
 
     pub fn data(&self) -> PathBuf {
@@ -113,6 +116,7 @@ impl Drop for TestApp {
             let _ = t.join();
         }
         self.search.shutdown();
+        self.channels.shutdown();
     }
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 mod auth_api;
+mod channel_fixtures;
 mod cli_import;
 mod faults;
 mod layering;

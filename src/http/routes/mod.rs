@@ -2,11 +2,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod channels;
 pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod health;
+pub mod hooks;
 pub mod metrics;
+pub mod replies;
 pub mod search;
 pub mod settings;
 pub mod tokens;
