@@ -167,6 +167,7 @@ mod tests {
             let example: String = default_toml()
                 .lines()
                 .skip_while(|l| !l.contains("[business_hours]"))
+                .take_while(|l| !l.contains("Channel instances"))
                 .map(|l| l.trim_start_matches("# "))
                 .filter(|l| !l.starts_with('#') && !l.starts_with("First-response"))
                 .collect::<Vec<_>>()
@@ -180,6 +181,25 @@ mod tests {
             b.compile().map_err(|e| e.to_string())?;
             let sla = c.sla.expect("sla");
             assert_eq!((sla.default_seconds, sla.teams["cn-care"]), (300, 120));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_channel_example_reads_as_it_is_written() {
+        figment::Jail::expect_with(|jail| {
+            let example: String = default_toml()
+                .lines()
+                .skip_while(|l| !l.contains("[[channels]]"))
+                .map(|l| l.trim_start_matches("# "))
+                .collect::<Vec<_>>()
+                .join("\n");
+            jail.create_file("chatledger.toml", &example)?;
+            let c =
+                load(Some(std::path::Path::new("chatledger.toml")), Figment::new()).map_err(|e| e.to_string())?.config;
+            assert_eq!(c.channels.len(), 1);
+            assert_eq!(c.channels[0].kind, Some(crate::channels::config::Kind::Whatsapp));
+            c.channels[0].validate().map_err(|e| e.to_string())?;
             Ok(())
         });
     }

@@ -70,8 +70,10 @@ pub struct EmailImport {
     pub new: usize,
     /// Messages that were stored before (the same bytes).
     pub redeliveries: usize,
-    /// Events the new messages became.
+    /// Events the new messages became (their contact records included).
     pub events: u64,
+    /// Messages that could not be read (kept raw in the inbox).
+    pub errors: Vec<String>,
 }
 
 impl ChannelService {
@@ -369,13 +371,23 @@ impl ChannelService {
             .map(|m| InboxItem { instance: cfg.id.clone(), kind: "email".into(), received: now_ms(), body: m.to_vec() })
             .collect();
         let mut summary = EmailImport { messages: items.len(), ..Default::default() };
+        let mut new = Vec::new();
         for s in self.store.inbox_put(items).map_err(|e| e.to_string())? {
             match s {
-                Stored::New(_) => summary.new += 1,
+                Stored::New(seq) => new.push(seq),
                 Stored::Redelivery(_) => summary.redeliveries += 1,
             }
         }
-        summary.events = self.drain().map_err(|e| e.to_string())?;
+        summary.new = new.len();
+        // The processor thread may translate some of them first: count from their outcomes.
+        self.drain().map_err(|e| e.to_string())?;
+        for seq in new {
+            let o = self.store.inbox_outcome(seq).map_err(|e| e.to_string())?.unwrap_or_default();
+            summary.events += o.accepted;
+            if let Some(e) = o.error {
+                summary.errors.push(format!("message {}: {e}", summary.errors.len() + 1));
+            }
+        }
         Ok(summary)
     }
 

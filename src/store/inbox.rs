@@ -155,6 +155,13 @@ impl Store {
         Ok(out)
     }
 
+    /// What item `seq` became, once translated.
+    pub fn inbox_outcome(&self, seq: u64) -> Result<Option<Outcome>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(INBOX_OUTCOME)?;
+        t.get(seq)?.map(|v| decode(v.value(), "inbox outcome")).transpose()
+    }
+
     /// How many items are stored and how many are still untranslated.
     pub fn inbox_counts(&self) -> Result<(u64, u64)> {
         let txn = self.begin_read()?;

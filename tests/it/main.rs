@@ -5,10 +5,13 @@ mod common;
 
 mod auth_api;
 mod channel_fixtures;
+mod channel_replies;
+mod channels_api;
 mod cli_import;
 mod faults;
 mod layering;
 mod metrics_api;
+mod mock_http;
 mod record_api;
 mod search_api;
 mod search_index;

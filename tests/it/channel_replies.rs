@@ -1,0 +1,216 @@
+//! Agents' replies out: each channel's send API is played by a mock server on
+//! 127.0.0.1; the test checks the exact request, the retry after a 500, and
+//! that a sent reply becomes one agent message with the channel's id.
+
+use std::time::Duration;
+
+use chatledger::domain::UserRole;
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::common::*;
+use crate::mock_http::MockServer;
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    m.update(body);
+    format!("sha256={}", hex::encode(m.finalize().into_bytes()))
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A customer's WhatsApp text, sent `age` seconds ago, through the webhook.
+fn whatsapp_in(app: &TestApp, wa_id: &str, id: &str, text: &str, age: i64) {
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "1122334455667"},
+        "contacts": [{"profile": {"name": "Ana"}, "wa_id": wa_id}],
+        "messages": [{"from": wa_id, "id": id, "timestamp": (now_secs() - age).to_string(), "type": "text", "text": {"body": text}}]}}]}]});
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let mut resp = agent()
+        .post(&app.url("/hooks/whatsapp/wa"))
+        .header("X-Hub-Signature-256", &sign("app-secret", &bytes))
+        .send(&bytes[..])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200, "{}", resp.body_mut().read_to_string().unwrap());
+    assert!(app.channels.wait_idle(Duration::from_secs(10)));
+}
+
+fn reply(app: &TestApp, token: &str, conv: &str, body: Value) -> (u16, Value) {
+    send_json("POST", &app.url(&format!("/api/v1/conversations/{conv}/messages")), Some(token), &body)
+}
+
+/// Waits until the conversation holds an agent message with this id; returns it.
+fn wait_sent(app: &TestApp, token: &str, conv: &str, id: &str) -> Value {
+    let t0 = std::time::Instant::now();
+    loop {
+        let (_, t) = get(&app.url(&format!("/api/v1/conversations/{conv}")), Some(token));
+        if let Some(m) = t["timeline"].as_array().into_iter().flatten().find(|i| i["event"]["id"] == id) {
+            return m.clone();
+        }
+        assert!(t0.elapsed().as_secs() < 20, "reply {id} never recorded: {t}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn agent_messages(app: &TestApp, token: &str, conv: &str) -> usize {
+    let (_, t) = get(&app.url(&format!("/api/v1/conversations/{conv}")), Some(token));
+    t["timeline"].as_array().unwrap().iter().filter(|i| i["event"]["sender"] == "agent").count()
+}
+
+#[test]
+fn a_whatsapp_reply_is_retried_after_a_500_and_recorded_once() {
+    let mock = MockServer::start(|r, n| {
+        match r.path.as_str() {
+        "/1122334455667/messages" if n == 0 => (500, json!({"error": {"message": "temporarily unavailable", "code": 2}}).to_string()),
+        "/1122334455667/messages" => (200, json!({"messaging_product": "whatsapp", "contacts": [{"input": "5511912345678", "wa_id": "5511912345678"}], "messages": [{"id": "wamid.OUT1"}]}).to_string()),
+        _ => (404, "{}".into()),
+    }
+    });
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let cfg = json!({"kind": "whatsapp", "secret": "app-secret", "verify_token": "v", "access_token": "EAAB-token", "account_id": "1122334455667", "base_url": mock.base});
+    assert_eq!(send_json("PUT", &app.url("/api/v1/channels/wa"), Some(&admin), &cfg).0, 200);
+    whatsapp_in(&app, "5511912345678", "wamid.IN1", "Olá, meu pedido não chegou", 60);
+
+    let (s, r) =
+        reply(&app, &admin, "wa:5511912345678", json!({"text": "Olá Ana, vou verificar agora.", "agent": "a-01"}));
+    assert_eq!(s, 202, "{r}");
+    assert_eq!(r["state"], "pending");
+    let m = wait_sent(&app, &admin, "wa:5511912345678", "wamid.OUT1");
+    assert_eq!(m["event"]["sender"], "agent");
+    assert_eq!(m["event"]["agent"], "a-01");
+    assert_eq!(m["event"]["text"], "Olá Ana, vou verificar agora.");
+
+    let reqs = mock.recorded();
+    assert_eq!(reqs.len(), 2, "one failure, one success: {reqs:?}");
+    for r in &reqs {
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.header("authorization"), Some("Bearer EAAB-token"));
+        assert_eq!(
+            r.json(),
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511912345678", "type": "text", "text": {"body": "Olá Ana, vou verificar agora."}})
+        );
+    }
+    assert_eq!(agent_messages(&app, &admin, "wa:5511912345678"), 1);
+    let (_, unsent) = get(&app.url("/api/v1/conversations/wa:5511912345678/messages/unsent"), Some(&admin));
+    assert_eq!(unsent, json!([]));
+
+    // WhatsApp's 24-hour window: after it, a free-form reply is refused with the reason.
+    whatsapp_in(&app, "5511000000000", "wamid.OLD", "oi", 25 * 3600);
+    let (s, e) = reply(&app, &admin, "wa:5511000000000", json!({"text": "Desculpe a demora", "agent": "a-01"}));
+    assert_eq!(s, 409, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("24 hours"), "{e}");
+    // Bad requests say what is wrong.
+    assert_eq!(reply(&app, &admin, "wa:5511912345678", json!({"text": "  "})).0, 400);
+    assert_eq!(reply(&app, &admin, "wa:5511912345678", json!({"text": "hi"})).0, 400, "an admin must name the agent");
+    assert_eq!(reply(&app, &admin, "wa:nobody", json!({"text": "hi", "agent": "a-01"})).0, 404);
+    // An agent user answers only its own (or unanswered) conversations, as itself.
+    let other = app.token_for("bob", UserRole::Agent, Some("a-02"));
+    assert_eq!(reply(&app, &other, "wa:5511912345678", json!({"text": "hi"})).0, 403);
+}
+
+#[test]
+fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept() {
+    let mock = MockServer::start(|r, _| {
+        let p = r.path.as_str();
+        if p == "/botBOT:TOKEN/sendMessage" {
+            if r.json()["chat_id"] == 999 {
+                return (
+                    400,
+                    json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}).to_string(),
+                );
+            }
+            (200, json!({"ok": true, "result": {"message_id": 4242, "date": 1, "chat": {"id": 1111111, "type": "private"}}}).to_string())
+        } else if p == "/v2/bot/message/push" {
+            (200, json!({"sentMessages": [{"id": "461230966842064897", "quoteToken": "q"}]}).to_string())
+        } else if p == "/PAGE1/messages" {
+            (200, json!({"recipient_id": "USER_ID", "message_id": "m_OUT_FB"}).to_string())
+        } else if p.starts_with("/cgi-bin/token?") {
+            (200, json!({"access_token": "WXTOKEN", "expires_in": 7200}).to_string())
+        } else if p == "/cgi-bin/message/custom/send?access_token=WXTOKEN" {
+            (200, json!({"errcode": 0, "errmsg": "ok"}).to_string())
+        } else {
+            (404, "{}".into())
+        }
+    });
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    for (id, cfg) in [
+        ("tg", json!({"kind": "telegram", "secret": "s", "access_token": "BOT:TOKEN", "base_url": mock.base})),
+        ("ln", json!({"kind": "line", "secret": "s", "access_token": "LINE-TOKEN", "base_url": mock.base})),
+        (
+            "fb",
+            json!({"kind": "messenger", "secret": "s", "verify_token": "v", "access_token": "PAGE-TOKEN", "account_id": "PAGE1", "base_url": mock.base}),
+        ),
+        (
+            "wx",
+            json!({"kind": "wechat", "secret": "s", "account_id": "wxAPP", "access_token": "APPSECRET", "base_url": mock.base}),
+        ),
+    ] {
+        assert_eq!(send_json("PUT", &app.url(&format!("/api/v1/channels/{id}")), Some(&admin), &cfg).0, 200);
+    }
+    // Conversations as the channels' own messages would make them (imported: the same path in).
+    let now = chrono::Utc::now().to_rfc3339();
+    let lines: String = [("tg:1111111", "telegram"), ("ln:U206d25c2ea6bd87c17655609a1c37cb8", "line"), ("fb:USER_ID", "messenger"), ("wx:oUser", "wechat"), ("tg:999", "telegram")]
+        .iter()
+        .map(|(c, ch)| format!("{{\"type\":\"message\",\"conversation\":\"{c}\",\"id\":\"in-1\",\"channel\":\"{ch}\",\"ts\":\"{now}\",\"sender\":\"customer\",\"text\":\"hello\"}}\n"))
+        .collect();
+    assert_eq!(post_bytes(&app.url("/api/v1/events"), &admin, lines.as_bytes()).0, 200);
+
+    for conv in ["tg:1111111", "ln:U206d25c2ea6bd87c17655609a1c37cb8", "fb:USER_ID", "wx:oUser", "tg:999"] {
+        let (s, r) = reply(&app, &admin, conv, json!({"text": "您好，请稍等", "agent": "a-07"}));
+        assert_eq!(s, 202, "{conv}: {r}");
+    }
+    wait_sent(&app, &admin, "tg:1111111", "4242");
+    wait_sent(&app, &admin, "ln:U206d25c2ea6bd87c17655609a1c37cb8", "461230966842064897");
+    wait_sent(&app, &admin, "fb:USER_ID", "m_OUT_FB");
+    wait_sent(&app, &admin, "wx:oUser", "wechat-reply-4");
+
+    let reqs = mock.recorded();
+    let find = |p: &str| reqs.iter().filter(|r| r.path == p).cloned().collect::<Vec<_>>();
+    let tg = find("/botBOT:TOKEN/sendMessage");
+    assert_eq!(tg[0].json(), json!({"chat_id": 1111111, "text": "您好，请稍等"}));
+    let ln = &find("/v2/bot/message/push")[0];
+    assert_eq!(ln.header("authorization"), Some("Bearer LINE-TOKEN"));
+    assert_eq!(
+        ln.json(),
+        json!({"to": "U206d25c2ea6bd87c17655609a1c37cb8", "messages": [{"type": "text", "text": "您好，请稍等"}]})
+    );
+    assert_eq!(ln.header("x-line-retry-key").map(str::len), Some(36), "a UUID makes LINE's push retries idempotent");
+    let fb = &find("/PAGE1/messages")[0];
+    assert_eq!(fb.header("authorization"), Some("Bearer PAGE-TOKEN"));
+    assert_eq!(
+        fb.json(),
+        json!({"recipient": {"id": "USER_ID"}, "message": {"text": "您好，请稍等"}, "messaging_type": "RESPONSE"})
+    );
+    assert!(reqs.iter().any(|r| r.path == "/cgi-bin/token?grant_type=client_credential&appid=wxAPP&secret=APPSECRET"));
+    let wx = &find("/cgi-bin/message/custom/send?access_token=WXTOKEN")[0];
+    assert_eq!(wx.json(), json!({"touser": "oUser", "msgtype": "text", "text": {"content": "您好，请稍等"}}));
+
+    // A 400 is not retried: the reply is marked failed with the channel's reason, its text kept.
+    let t0 = std::time::Instant::now();
+    let failed = loop {
+        let (_, u) = get(&app.url("/api/v1/conversations/tg:999/messages/unsent"), Some(&admin));
+        if u[0]["state"] == "failed" {
+            break u[0].clone();
+        }
+        assert!(t0.elapsed().as_secs() < 20, "{u}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(failed["text"], "您好，请稍等");
+    assert!(failed["last_error"].as_str().unwrap().contains("chat not found"), "{failed}");
+    assert_eq!(failed["attempts"], 1);
+    assert_eq!(agent_messages(&app, &admin, "tg:999"), 0);
+    // Put back in the queue on request (it fails again here, and stays listed).
+    let (s, r) =
+        send_json("POST", &app.url(&format!("/api/v1/replies/{}/retry", failed["id"])), Some(&admin), &json!({}));
+    assert_eq!((s, r["state"].as_str()), (202, Some("pending")), "{r}");
+    // Every step is in the audit trail.
+    let actions: Vec<String> = audit_actions(&app.store, 200).into_iter().map(|(a, _)| a).collect();
+    for a in ["reply.queue", "reply.sent", "reply.failed", "reply.retry"] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
+    }
+}
