@@ -94,6 +94,24 @@ impl ChannelService {
     /// Reads the stored instances, lets `configured` (the config file's) replace
     /// those with the same id, and starts the writer, processor and sender threads.
     pub fn start(self: &Arc<Self>, configured: &[ChannelConfig]) -> Result<(), String> {
+        self.load(configured)?;
+        let (tx, rx) = sync_channel(QUEUE);
+        *self.queue.lock().expect("queue") = Some(tx);
+        let me = self.clone();
+        let writer = std::thread::Builder::new().name("inbox-writer".into()).spawn(move || me.write_loop(rx));
+        let me = self.clone();
+        let proc = std::thread::Builder::new().name("inbox-processor".into()).spawn(move || me.process_loop());
+        let me = self.clone();
+        let send = std::thread::Builder::new().name("reply-sender".into()).spawn(move || me.send_loop());
+        let mut threads = self.threads.lock().expect("threads");
+        for t in [writer, proc, send] {
+            threads.push(t.map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+
+    /// Reads the instances without starting any thread (the CLI's way).
+    pub fn load(&self, configured: &[ChannelConfig]) -> Result<(), String> {
         let mut all = self.stored_configs().map_err(|e| e.to_string())?;
         let mut changed = false;
         for c in configured {
@@ -107,19 +125,6 @@ impl ChannelService {
             self.save(&Actor { who: "config".into(), ..Default::default() }, &all).map_err(|e| e.to_string())?;
         }
         *self.configs.write().expect("configs") = all;
-
-        let (tx, rx) = sync_channel(QUEUE);
-        *self.queue.lock().expect("queue") = Some(tx);
-        let me = self.clone();
-        let writer = std::thread::Builder::new().name("inbox-writer".into()).spawn(move || me.write_loop(rx));
-        let me = self.clone();
-        let proc = std::thread::Builder::new().name("inbox-processor".into()).spawn(move || me.process_loop());
-        let me = self.clone();
-        let send = std::thread::Builder::new().name("reply-sender".into()).spawn(move || me.send_loop());
-        let mut threads = self.threads.lock().expect("threads");
-        for t in [writer, proc, send] {
-            threads.push(t.map_err(|e| e.to_string())?);
-        }
         Ok(())
     }
 

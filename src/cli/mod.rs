@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod demo_export;
+pub mod email;
 pub mod export;
 pub mod import;
 pub mod metrics;
@@ -68,6 +69,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// E-mail: import .eml and .mbox files into an e-mail channel.
+    #[command(subcommand)]
+    Email(email::EmailCommand),
     /// Print every setting with its default, as a chatledger.toml.
     DefaultConfig,
     /// Show the space each table of the store uses.
@@ -113,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Search(a) => search::run(&cli.global, a),
         Command::Metrics(a) => metrics::run(&cli.global, a),
         Command::User(c) => user::run(&cli.global, c),
+        Command::Email(c) => email::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
         Command::Compact => {
             let loaded = cli.global.load(Figment::new())?;

@@ -379,3 +379,26 @@ fn e_mail_uploads_thread_by_references_and_decode_their_charsets() {
     let (s, v) = send_json("POST", &app.url("/api/v1/channels/nope/email"), Some(&admin), &json!({}));
     assert_eq!(s, 404, "{v}");
 }
+
+#[test]
+fn the_cli_imports_eml_and_mbox_files_into_an_e_mail_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("chatledger.toml");
+    std::fs::write(&conf, "[[channels]]\nid = \"mail\"\nkind = \"email\"\naccount_id = \"support@example.com\"\n").unwrap();
+    let data = dir.path().join("data");
+    let f = |name: &str| fixture(&format!("channels/email/{name}")).display().to_string();
+    let (a, b, m) = (f("mikel-mail_rfc2822_example05_original.eml"), f("mikel-mail_rfc2822_example06_reply.eml"), f("cpython_mailbox_01.mbox"));
+    let o = cli(&data, &["--config", conf.to_str().unwrap(), "email", "import", "--channel", "mail", &a, &b, &m]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("1 message(s), 1 new, 0 already stored, 2 event(s)"), "{out}");
+    let o = cli(&data, &["--config", conf.to_str().unwrap(), "email", "import", "--channel", "mail", &b]);
+    assert!(text(&o).contains("1 message(s), 0 new, 1 already stored"), "{}", text(&o));
+    // An unknown channel is an error with a non-zero exit.
+    let o = cli(&data, &["--config", conf.to_str().unwrap(), "email", "import", "--channel", "nope", &a]);
+    assert!(!o.status.success() && text(&o).contains("no e-mail channel"), "{}", text(&o));
+    // The thread is in the store, as the export shows.
+    let o = cli(&data, &["export", "--conversation", "mail:1234@local.machine.example"]);
+    let lines = String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.contains("\"type\":\"message\"")).count();
+    assert_eq!(lines, 2, "{}", text(&o));
+}
