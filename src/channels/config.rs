@@ -98,6 +98,10 @@ pub struct ChannelConfig {
     /// chatledger (echoes from the phone app) are recorded; default `{id}-app`.
     #[serde(default)]
     pub echo_agent: Option<String>,
+    /// Web chat: the sites (origins like `https://shop.example.com`) allowed to
+    /// embed the widget; empty allows every site.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for ChannelConfig {
@@ -113,6 +117,13 @@ impl ChannelConfig {
 
     pub fn base_url(&self) -> String {
         self.base_url.clone().unwrap_or_else(|| self.kind().default_base_url().to_string()).trim_end_matches('/').into()
+    }
+
+    /// Whether a page from `origin` may use this web chat.
+    pub fn allows_origin(&self, origin: Option<&str>) -> bool {
+        self.allowed_origins.is_empty()
+            || origin
+                .is_some_and(|o| self.allowed_origins.iter().any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(o)))
     }
 
     pub fn echo_agent(&self) -> String {
@@ -182,6 +193,7 @@ pub struct ChannelView {
     pub verify_token_set: bool,
     pub access_token_set: bool,
     pub aes_key_set: bool,
+    pub allowed_origins: Vec<String>,
     /// Where the channel must send its webhooks (path; prefix with the public URL).
     pub webhook_path: Option<String>,
 }
@@ -208,6 +220,7 @@ impl ChannelView {
             verify_token_set: set(&c.verify_token),
             access_token_set: set(&c.access_token),
             aes_key_set: set(&c.aes_key),
+            allowed_origins: c.allowed_origins.clone(),
             webhook_path: hook.map(|h| format!("/hooks/{h}/{}", c.id)),
         }
     }

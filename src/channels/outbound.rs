@@ -73,8 +73,7 @@ pub fn check_window(cfg: &ChannelConfig, t: &Target, now: Millis) -> Result<(), 
             (48 * HOUR, "WeChat allows customer-service messages for 48 hours after the customer's last message")
         }
         Kind::Email => return Err("e-mail replies (SMTP) are not available yet".into()),
-        Kind::Webchat => return Err("web chat replies are not available yet".into()),
-        Kind::Line | Kind::Telegram => return Ok(()),
+        Kind::Line | Kind::Telegram | Kind::Webchat => return Ok(()),
     };
     match t.last_customer {
         Some(ts) if now - ts <= limit => Ok(()),
@@ -227,7 +226,9 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
             wechat_result(cfg, s, &v)?;
             Ok(v["msgid"].as_str().map(str::to_string).unwrap_or(msgid))
         }
-        Kind::Email | Kind::Webchat => Err(SendError::permanent("this channel's replies are not available yet")),
+        // The widget reads the reply from the record (live, by its event stream).
+        Kind::Webchat => Ok(format!("wc-{reply_id}")),
+        Kind::Email => Err(SendError::permanent("this channel's replies are not available yet")),
     }
 }
 

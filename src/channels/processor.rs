@@ -19,6 +19,8 @@ pub struct Round {
     pub duplicates: u64,
     /// WeCom pulls to make, per instance.
     pub pulls: Vec<(String, Pull)>,
+    /// Conversations that got events (the web chat's live streams follow them).
+    pub conversations: Vec<String>,
 }
 
 /// Translates and stores up to `limit` pending items; returns what it did.
@@ -42,6 +44,7 @@ pub fn process_pending(
     }
     let (first, last) = (pending[0].0, pending[pending.len() - 1].0);
     let spec = AuditSpec::new(&Actor::system(), "channels.ingest", format!("inbox {first}-{last}"));
+    let mut touched: Vec<String> = Vec::new();
     let outcomes = store.write(spec, |tx| {
         let mut outcomes = Vec::with_capacity(prepared.len());
         for (seq, records, mut outcome) in prepared {
@@ -57,6 +60,13 @@ pub fn process_pending(
                 }
                 kept.push(r);
             }
+            for r in &kept {
+                if let Record::Conv(ev) = r
+                    && !touched.contains(&ev.conversation)
+                {
+                    touched.push(ev.conversation.clone());
+                }
+            }
             let stats = tx.append(kept)?;
             outcome.accepted = stats.accepted;
             outcome.duplicates = stats.duplicates;
@@ -65,6 +75,7 @@ pub fn process_pending(
         }
         Ok(outcomes)
     })?;
+    round.conversations = touched;
     for (seq, o) in outcomes {
         round.accepted += o.accepted;
         round.duplicates += o.duplicates;

@@ -13,7 +13,9 @@ use super::config::{ChannelConfig, ChannelView, Kind};
 use super::hooks::{self, HookError, Request};
 use super::outbound;
 use super::processor::{self, Round};
+use super::ratelimit::RateLimiter;
 use super::translate::email::split_mbox;
+use super::webchat::{self, WidgetMessage};
 use crate::domain::time::now_ms;
 use crate::store::inbox::{InboxItem, Stored};
 use crate::store::outbox::{Reply, ReplyState};
@@ -59,6 +61,38 @@ pub struct ChannelService {
     processing: Mutex<()>,
     /// Last inbox seq whose events are stored (for waiters), and its signal.
     progress: Arc<(Mutex<u64>, Condvar)>,
+    /// Ids of conversations that just got events (the web chat streams follow them).
+    updates: tokio::sync::broadcast::Sender<String>,
+    /// Web chat messages per client address, and per visitor.
+    widget_by_client: RateLimiter,
+    widget_by_visitor: RateLimiter,
+}
+
+/// Why a web chat request was refused.
+#[derive(Debug, PartialEq)]
+pub enum WidgetError {
+    NotFound,
+    /// The page's origin is not among the channel's allowed origins.
+    Origin,
+    Invalid(String),
+    /// Too many messages: retry after this many seconds.
+    TooMany(u64),
+    Busy,
+    Internal(String),
+}
+
+/// A message the widget sends.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct WidgetPost {
+    /// The visitor's id (32 hex digits, from its cookie).
+    pub visitor: String,
+    /// The message's id, made by the widget: a resend is stored once.
+    pub id: String,
+    pub text: String,
+    /// The name the visitor gave, if any.
+    pub name: Option<String>,
+    /// The page the visitor is on.
+    pub page: Option<String>,
 }
 
 /// What an e-mail import did.
@@ -88,6 +122,9 @@ impl ChannelService {
             threads: Mutex::new(vec![]),
             processing: Mutex::new(()),
             progress: Arc::default(),
+            updates: tokio::sync::broadcast::channel(1024).0,
+            widget_by_client: RateLimiter::new(60, 20),
+            widget_by_visitor: RateLimiter::new(30, 10),
         })
     }
 
@@ -216,6 +253,87 @@ impl ChannelService {
         hooks::handshake(&self.instance_on(path, id)?, req)
     }
 
+    /// Follows the conversations that get events.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.updates.subscribe()
+    }
+
+    /// Stores an item through the group commit and waits until it is on disk.
+    async fn enqueue(&self, item: InboxItem) -> Result<Stored, String> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        {
+            let q = self.queue.lock().expect("queue");
+            let q = q.as_ref().ok_or("not started")?;
+            q.try_send((item, done)).map_err(|_| "busy".to_string())?;
+        }
+        wait.await.map_err(|_| "stopped".to_string())?
+    }
+
+    fn webchat(&self, channel: &str, origin: Option<&str>) -> Result<ChannelConfig, WidgetError> {
+        let cfg = self.config(channel).filter(|c| c.kind() == Kind::Webchat).ok_or(WidgetError::NotFound)?;
+        if !cfg.allows_origin(origin) {
+            return Err(WidgetError::Origin);
+        }
+        Ok(cfg)
+    }
+
+    /// A visitor's message from the widget: checked, rate-limited, stored, acknowledged.
+    pub async fn widget_post(
+        &self,
+        channel: &str,
+        origin: Option<&str>,
+        client: &str,
+        m: WidgetPost,
+    ) -> Result<(), WidgetError> {
+        let cfg = self.webchat(channel, origin)?;
+        let key = webchat::visitor_key(&m.visitor).map_err(WidgetError::Invalid)?;
+        let text = m.text.trim();
+        if text.is_empty() || text.chars().count() > 4000 {
+            return Err(WidgetError::Invalid("a message has 1 to 4000 characters".into()));
+        }
+        if m.id.is_empty() || m.id.len() > 64 || !m.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(WidgetError::Invalid("id must be 1-64 letters, digits or '-'".into()));
+        }
+        self.widget_by_client.check(client).map_err(WidgetError::TooMany)?;
+        self.widget_by_visitor.check(&key).map_err(WidgetError::TooMany)?;
+        let body = serde_json::json!({
+            "visitor_key": key, "id": m.id, "ts": now_ms(), "text": text,
+            "name": m.name.map(|n| n.chars().take(80).collect::<String>()),
+            "page": m.page.map(|p| p.chars().take(500).collect::<String>()),
+        });
+        let item = InboxItem {
+            instance: cfg.id.clone(),
+            kind: "widget".into(),
+            received: now_ms(),
+            body: body.to_string().into_bytes(),
+        };
+        match self.enqueue(item).await {
+            Ok(_) => {
+                self.inbox_ready.raise();
+                Ok(())
+            }
+            Err(e) if e == "busy" || e == "not started" => Err(WidgetError::Busy),
+            Err(e) => Err(WidgetError::Internal(e)),
+        }
+    }
+
+    /// The conversation id of a visitor of a web chat channel.
+    pub fn widget_conversation(
+        &self,
+        channel: &str,
+        origin: Option<&str>,
+        visitor: &str,
+    ) -> Result<String, WidgetError> {
+        let cfg = self.webchat(channel, origin)?;
+        let key = webchat::visitor_key(visitor).map_err(WidgetError::Invalid)?;
+        Ok(format!("{}:{key}", cfg.id))
+    }
+
+    /// What the visitor sees of its conversation after `after`.
+    pub fn widget_history(&self, conversation: &str, after: u64) -> Result<Vec<WidgetMessage>, WidgetError> {
+        webchat::history(&self.store, conversation, after).map_err(|e| WidgetError::Internal(e.to_string()))
+    }
+
     /// Checks a delivery, stores it durably (grouped with the others waiting),
     /// and returns the acknowledgement body once it is on disk.
     pub async fn receive(
@@ -299,6 +417,9 @@ impl ChannelService {
             {
                 tracing::warn!(instance, error = %e, "WeCom sync_msg failed; the next callback retries");
             }
+        }
+        for c in &round.conversations {
+            let _ = self.updates.send(c.clone());
         }
         let (_, pending) = self.store.inbox_counts()?;
         if pending == 0 {
@@ -521,6 +642,7 @@ impl ChannelService {
                     tx.append(vec![event])?;
                     tx.outbox_put(&r)
                 })?;
+                let _ = self.updates.send(r.conversation.clone());
                 Ok(None)
             }
             Err(e) => {

@@ -106,6 +106,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{path}/{id}", web::get().to(hooks::handshake))
             .route("/{path}/{id}", web::post().to(hooks::deliver)),
     );
+    cfg.service(
+        web::scope("/chat/{channel}")
+            .app_data(web::PayloadConfig::new(64 * 1024))
+            .route("/messages", web::post().to(widget::post))
+            .route("/messages", web::get().to(widget::history))
+            .route("/stream", web::get().to(widget::stream))
+            .route("/{tail:.*}", web::method(actix_web::http::Method::OPTIONS).to(widget::preflight)),
+    );
     cfg.default_service(web::to(assets::serve));
 }
 

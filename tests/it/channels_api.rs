@@ -384,10 +384,15 @@ fn e_mail_uploads_thread_by_references_and_decode_their_charsets() {
 fn the_cli_imports_eml_and_mbox_files_into_an_e_mail_channel() {
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("chatledger.toml");
-    std::fs::write(&conf, "[[channels]]\nid = \"mail\"\nkind = \"email\"\naccount_id = \"support@example.com\"\n").unwrap();
+    std::fs::write(&conf, "[[channels]]\nid = \"mail\"\nkind = \"email\"\naccount_id = \"support@example.com\"\n")
+        .unwrap();
     let data = dir.path().join("data");
     let f = |name: &str| fixture(&format!("channels/email/{name}")).display().to_string();
-    let (a, b, m) = (f("mikel-mail_rfc2822_example05_original.eml"), f("mikel-mail_rfc2822_example06_reply.eml"), f("cpython_mailbox_01.mbox"));
+    let (a, b, m) = (
+        f("mikel-mail_rfc2822_example05_original.eml"),
+        f("mikel-mail_rfc2822_example06_reply.eml"),
+        f("cpython_mailbox_01.mbox"),
+    );
     let o = cli(&data, &["--config", conf.to_str().unwrap(), "email", "import", "--channel", "mail", &a, &b, &m]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");

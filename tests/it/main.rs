@@ -17,3 +17,4 @@ mod search_api;
 mod search_index;
 mod tamper;
 mod web_ui;
+mod widget;

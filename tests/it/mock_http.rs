@@ -46,8 +46,10 @@ impl MockServer {
                 let n = reqs.lock().unwrap().iter().filter(|r| r.path == req.path).count();
                 reqs.lock().unwrap().push(req.clone());
                 let (status, body) = responder(&req, n);
+                // A page when it looks like one (a customer's site embedding the widget), else JSON.
+                let ct = if body.starts_with('<') { "text/html; charset=utf-8" } else { "application/json" };
                 let head = format!(
-                    "HTTP/1.1 {status} Mock\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status} Mock\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = stream.write_all(head.as_bytes());

@@ -25,7 +25,7 @@ fn chromium() -> PathBuf {
     path
 }
 
-fn browser() -> Browser {
+pub(crate) fn browser() -> Browser {
     let profile = tempfile::tempdir().unwrap().keep();
     let opts = LaunchOptions::default_builder()
         .path(Some(chromium()))
@@ -39,7 +39,7 @@ fn browser() -> Browser {
     Browser::new(opts).unwrap()
 }
 
-fn js(tab: &Tab, expr: &str) -> Value {
+pub(crate) fn js(tab: &Tab, expr: &str) -> Value {
     tab.evaluate(expr, false).unwrap().value.unwrap_or(Value::Null)
 }
 

@@ -9,6 +9,7 @@ pub mod email;
 pub mod line;
 pub mod meta;
 pub mod telegram;
+pub mod webchat;
 pub mod wechat;
 pub mod wecom_kf;
 pub mod whatsapp;
@@ -191,6 +192,7 @@ pub fn translate(cfg: &ChannelConfig, seq: u64, item: &InboxItem) -> Result<Out,
         (Kind::WecomKf, "webhook") => wecom_kf::translate_callback(&ctx, &item.body, &mut out)?,
         (Kind::WecomKf, "kf_sync") => wecom_kf::translate_sync(&ctx, &json_body(&item.body)?, &mut out),
         (Kind::Email, "email") => email::translate(&ctx, &item.body, &mut out)?,
+        (Kind::Webchat, "widget") => webchat::translate(&ctx, &json_body(&item.body)?, &mut out),
         (k, other) => return Err(format!("a {other:?} item cannot come to a {k:?} channel")),
     }
     Ok(out)

@@ -14,6 +14,7 @@ pub mod search;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+pub mod widget;
 
 use serde::Serialize;
 
