@@ -79,7 +79,7 @@ fn shot(tab: &Tab, name: &str) {
     }
 }
 
-fn sign_in(tab: &Tab, base: &str, user: &str, password: &str, then: &str) {
+pub(crate) fn sign_in(tab: &Tab, base: &str, user: &str, password: &str, then: &str) {
     tab.navigate_to(&format!("{base}/{then}")).unwrap();
     tab.wait_for_element("input[name=username]").unwrap().click().unwrap();
     tab.type_str(user).unwrap();

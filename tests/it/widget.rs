@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 use crate::mock_http::MockServer;
-use crate::web_ui::{browser, js};
+use crate::web_ui::{browser, js, sign_in};
 
 fn until(tab: &headless_chrome::Tab, expr: &str) -> Value {
     let t0 = Instant::now();
@@ -84,19 +84,24 @@ fn a_visitor_writes_an_agent_answers_and_the_visitor_sees_it_live() {
     // Confirmed: the pending bubble turns into a plain one.
     until(&tab, &format!("{W}.querySelector('.m.visitor:not(.pending)') !== null"));
 
-    // An agent answers through the API; the widget shows it without a reload.
-    let (s, r) = send_json(
-        "POST",
-        &app.url(&format!("/api/v1/conversations/{conv}/messages")),
-        Some(&admin),
-        &json!({"text": "您好，我帮您查一下物流", "agent": "a-01"}),
-    );
-    assert_eq!(s, 202, "{r}");
+    // An agent answers from the transcript's reply box; the widget shows it without a reload.
+    let desk = b.new_tab().unwrap();
+    desk.set_default_timeout(Duration::from_secs(10));
+    sign_in(&desk, &app.base, "admin", ADMIN_PW, &format!("#/c/{conv}"));
+    until(&desk, "document.getElementById('reply-text') !== null");
+    js(&desk, "document.getElementById('reply-text').value = '您好，我帮您查一下物流'");
+    js(&desk, "document.getElementById('reply-agent').value = 'a-01'");
+    js(&desk, "document.getElementById('reply').requestSubmit()");
     until(
         &tab,
         &format!(
             "{W}.querySelector('.m.agent') && {W}.querySelector('.m.agent').textContent === '您好，我帮您查一下物流'"
         ),
+    );
+    // ...and the transcript shows it as the agent's message once the channel took it.
+    until(
+        &desk,
+        "[...document.querySelectorAll('#timeline li.agent .text')].some(e => e.textContent === '您好，我帮您查一下物流')",
     );
     // An internal note is never shown to the visitor.
     let note = format!(

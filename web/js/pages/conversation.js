@@ -1,8 +1,8 @@
-import { get, ApiError } from '../api.js';
+import { get, api, ApiError } from '../api.js';
 import { t, dateTime, time, seconds as SECS } from '../i18n.js';
 import { h } from '../dom.js';
 
-export async function render(main, r) {
+export async function render(main, r, ctx) {
   const id = r.args[0];
   let data;
   try {
@@ -25,12 +25,10 @@ export async function render(main, r) {
       fact('conv.tags', c.tags.join(', ')),
       c.csat ? fact('conv.csat', c.csat + '/5') : null));
   const list = h('ol', { class: 'timeline', id: 'timeline' });
-  for (const item of data.timeline) {
-    const el = entry(item);
-    if (el) list.append(el);
-  }
+  fill(list, data.timeline);
   main.append(list);
   await figures(main, id, list);
+  if (ctx && ctx.me && ['admin', 'manager', 'agent'].includes(ctx.me.role)) replyBox(main, id, list, ctx.me);
   const m = r.params.get('m');
   const ev = r.params.get('e');
   const target = m ? list.querySelector(`[data-message="${CSS.escape(m)}"]`) : ev ? list.querySelector(`[data-seq="${CSS.escape(ev)}"]`) : null;
@@ -40,7 +38,69 @@ export async function render(main, r) {
   }
 }
 
-function entry(item) {
+const RANK = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
+
+/** The timeline, with each message sent to the customer marked with how far it got. */
+function fill(list, timeline) {
+  list.replaceChildren();
+  const statusOf = {};
+  const marks = [];
+  for (const item of timeline) {
+    const e = item.event;
+    if (e.type !== 'status') continue;
+    if (e.message) {
+      if (!statusOf[e.message] || RANK[e.status] > RANK[statusOf[e.message]]) statusOf[e.message] = e.status;
+    } else marks.push(e);
+  }
+  for (const item of timeline) {
+    const e = item.event;
+    if (e.type === 'message' && e.sender !== 'customer') {
+      // A watermark (no message id) covers every message sent before it.
+      for (const w of marks) {
+        if (w.ts >= e.ts && (!statusOf[e.id] || RANK[w.status] > RANK[statusOf[e.id]])) statusOf[e.id] = w.status;
+      }
+    }
+    const el = entry(item, statusOf);
+    if (el) list.append(el);
+  }
+}
+
+/** The reply box, and the replies the channel has not accepted yet. */
+function replyBox(main, id, list, me) {
+  const pending = h('ul', { class: 'unsent', id: 'unsent', 'aria-live': 'polite' });
+  const text = h('textarea', { id: 'reply-text', rows: 3, required: true, 'aria-label': t('reply.text'), placeholder: t('reply.text') });
+  const agent = me.role === 'agent' ? null
+    : h('input', { id: 'reply-agent', value: me.agent || '', required: true, size: 10, 'aria-label': t('reply.agent'), placeholder: t('reply.agent') });
+  const msg = h('p', { class: 'muted', role: 'status', id: 'reply-msg' });
+  let timer = null;
+  const refresh = async () => {
+    const [conv, unsent] = await Promise.all([get('/conversations/' + encodeURIComponent(id)), get('/conversations/' + encodeURIComponent(id) + '/messages/unsent')]);
+    fill(list, conv.timeline);
+    pending.replaceChildren(...unsent.map((u) => h('li', { class: u.state, 'data-reply': u.id },
+      h('div', { class: 'text' }, u.text),
+      h('div', { class: 'meta' }, u.state === 'failed' ? t('reply.failed', { error: u.last_error || '' }) : t('reply.pending', { n: u.attempts })),
+      u.state === 'failed' ? h('button', { type: 'button', onclick: async () => { await api('POST', '/replies/' + u.id + '/retry', {}); refresh(); } }, t('reply.retry')) : null)));
+    clearTimeout(timer);
+    if (unsent.some((u) => u.state === 'pending')) timer = setTimeout(() => document.body.contains(list) && refresh(), 1500);
+  };
+  const form = h('form', { class: 'reply', id: 'reply', onsubmit: async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    try {
+      await api('POST', '/conversations/' + encodeURIComponent(id) + '/messages', { text: text.value, agent: agent ? agent.value : undefined });
+      text.value = '';
+      await refresh();
+    } catch (e) {
+      msg.textContent = e.message;
+      msg.className = 'error';
+    }
+  } }, h('label', { for: 'reply-text', class: 'sr-only' }, t('reply.text')), text, agent,
+    h('button', { type: 'submit' }, t('reply.send')), msg);
+  main.append(h('section', { 'aria-label': t('reply.title') }, h('h2', {}, t('reply.title')), pending, form));
+  refresh().catch(() => {});
+}
+
+function entry(item, statusOf = {}) {
   const e = item.event;
   const when = h('time', { datetime: e.ts }, dateTime(e.ts));
   const line = (text) => h('li', { class: 'event', 'data-seq': item.seq }, text, ' · ', when);
@@ -51,7 +111,9 @@ function entry(item) {
       const text = item.redacted ? h('em', { class: 'muted' }, t('tl.withheld')) : (item.current_text ?? e.text ?? '');
       const li = h('li', { class: cls, 'data-message': e.id, 'data-seq': item.seq },
         h('div', { class: 'meta' }, h('strong', {}, who), when,
-          item.revisions && item.revisions.length ? h('span', { class: 'badge' }, t('tl.edited')) : null),
+          item.revisions && item.revisions.length ? h('span', { class: 'badge' }, t('tl.edited')) : null,
+          e.echo ? h('span', { class: 'badge' }, t('tl.echo')) : null,
+          statusOf[e.id] ? h('span', { class: 'badge status-' + statusOf[e.id], 'data-status': statusOf[e.id] }, t('st.' + statusOf[e.id])) : null),
         h('div', { class: 'text' }, text),
         (e.attachments || []).map((a) => h('div', { class: 'meta' }, '📎 ', a.name || a.url || '')));
       if (item.revisions && item.revisions.length) {
