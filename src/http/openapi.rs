@@ -44,6 +44,14 @@ use super::routes::*;
         settings::put_sla,
         search::search,
         search::status,
+        replies::create,
+        replies::list,
+        replies::retry,
+        channels::list,
+        channels::put,
+        channels::remove,
+        channels::inbox,
+        channels::import_email,
     ),
     components(schemas(crate::http::error::ErrorBody, crate::http::error::ErrorDetail))
 )]
