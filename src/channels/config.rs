@@ -98,6 +98,11 @@ pub struct ChannelConfig {
     /// chatledger (echoes from the phone app) are recorded; default `{id}-app`.
     #[serde(default)]
     pub echo_agent: Option<String>,
+    /// E-mail: where replies go out, as a URL with the credentials:
+    /// `smtps://user:password@smtp.example.com` (TLS, port 465),
+    /// `smtp://user:password@smtp.example.com:587?tls=required` (STARTTLS).
+    #[serde(default)]
+    pub smtp_url: Option<String>,
     /// Web chat: the sites (origins like `https://shop.example.com`) allowed to
     /// embed the widget; empty allows every site.
     #[serde(default)]
@@ -172,6 +177,7 @@ impl ChannelConfig {
             (&mut self.verify_token, &old.verify_token),
             (&mut self.access_token, &old.access_token),
             (&mut self.aes_key, &old.aes_key),
+            (&mut self.smtp_url, &old.smtp_url),
         ] {
             if new.is_none() {
                 new.clone_from(old);
@@ -193,6 +199,7 @@ pub struct ChannelView {
     pub verify_token_set: bool,
     pub access_token_set: bool,
     pub aes_key_set: bool,
+    pub smtp_url_set: bool,
     pub allowed_origins: Vec<String>,
     /// Where the channel must send its webhooks (path; prefix with the public URL).
     pub webhook_path: Option<String>,
@@ -220,6 +227,7 @@ impl ChannelView {
             verify_token_set: set(&c.verify_token),
             access_token_set: set(&c.access_token),
             aes_key_set: set(&c.aes_key),
+            smtp_url_set: set(&c.smtp_url),
             allowed_origins: c.allowed_origins.clone(),
             webhook_path: hook.map(|h| format!("/hooks/{h}/{}", c.id)),
         }

@@ -13,6 +13,7 @@ pub mod outbound;
 pub mod processor;
 pub mod ratelimit;
 pub mod service;
+pub mod smtp;
 pub mod translate;
 pub mod verify;
 pub mod webchat;

@@ -30,7 +30,7 @@ pub struct SendError {
 }
 
 impl SendError {
-    fn permanent(m: impl Into<String>) -> SendError {
+    pub(super) fn permanent(m: impl Into<String>) -> SendError {
         SendError { retry: false, message: m.into() }
     }
 }
@@ -41,6 +41,23 @@ pub struct Target {
     /// The conversation id after `{instance}:`.
     pub key: String,
     pub last_customer: Option<Millis>,
+    /// The unknown fields of the last customer message (an e-mail's headers).
+    pub last_customer_extra: Option<Value>,
+}
+
+/// What the channel gave back for a sent reply.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// The channel's id of the message (the message event's id).
+    pub id: String,
+    /// Fields to keep on the message event (an e-mail's subject and headers).
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl Sent {
+    pub(super) fn id(id: impl Into<String>) -> Result<Sent, SendError> {
+        Ok(Sent { id: id.into(), extra: Default::default() })
+    }
 }
 
 pub fn target(store: &Store, cfg: &ChannelConfig, conversation: &str) -> Result<Target, String> {
@@ -49,12 +66,12 @@ pub fn target(store: &Store, cfg: &ChannelConfig, conversation: &str) -> Result<
         .ok_or_else(|| format!("conversation {conversation:?} is not on channel {}", cfg.id))?
         .to_string();
     let events = store.conversation_events(conversation).map_err(|e| e.to_string())?.ok_or("no such conversation")?;
-    let last_customer = events
-        .iter()
-        .rev()
-        .find(|(_, e)| matches!(e.body, Body::Message { sender: Sender::Customer, .. }))
-        .map(|(_, e)| e.ts);
-    Ok(Target { key, last_customer })
+    let last = events.iter().rev().find(|(_, e)| matches!(e.body, Body::Message { sender: Sender::Customer, .. }));
+    Ok(Target {
+        key,
+        last_customer: last.map(|(_, e)| e.ts),
+        last_customer_extra: last.and_then(|(_, e)| e.extra.as_deref()).and_then(|x| serde_json::from_str(x).ok()),
+    })
 }
 
 /// The channel's rule on when a business may write freely.
@@ -72,7 +89,12 @@ pub fn check_window(cfg: &ChannelConfig, t: &Target, now: Millis) -> Result<(), 
         Kind::Wechat | Kind::WecomKf => {
             (48 * HOUR, "WeChat allows customer-service messages for 48 hours after the customer's last message")
         }
-        Kind::Email => return Err("e-mail replies (SMTP) are not available yet".into()),
+        Kind::Email => {
+            return match &t.last_customer_extra {
+                Some(x) if x["email"]["from"].as_str().is_some_and(|a| a.contains('@')) => Ok(()),
+                _ => Err("no customer e-mail address in this conversation to reply to".into()),
+            };
+        }
         Kind::Line | Kind::Telegram | Kind::Webchat => return Ok(()),
     };
     match t.last_customer {
@@ -116,7 +138,7 @@ fn get(url: &str) -> Result<(u16, Value), SendError> {
 }
 
 /// A non-2xx answer: retried when the channel is overloaded or down.
-fn refused(status: u16, v: &Value) -> SendError {
+pub(super) fn refused(status: u16, v: &Value) -> SendError {
     let detail = v["error"]["message"]
         .as_str()
         .or(v["message"].as_str())
@@ -136,7 +158,7 @@ fn need<'a>(v: &'a Option<String>, what: &str) -> Result<&'a str, SendError> {
 }
 
 /// Sends `text`; returns the channel's id of the sent message.
-pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Result<String, SendError> {
+pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Result<Sent, SendError> {
     let base = cfg.base_url();
     match cfg.kind() {
         Kind::Whatsapp => {
@@ -144,7 +166,7 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
             let body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": t.key, "type": "text", "text": {"body": text}});
             let (s, v) = post(&url, Some(need(&cfg.access_token, "access_token")?), &[], &body)?;
             match (s, v["messages"][0]["id"].as_str()) {
-                (200..=299, Some(id)) => Ok(id.to_string()),
+                (200..=299, Some(id)) => Sent::id(id),
                 _ => Err(refused(s, &v)),
             }
         }
@@ -162,7 +184,7 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
             }
             let (s, v) = post(&url, Some(need(&cfg.access_token, "access_token")?), &[], &body)?;
             match (s, v["message_id"].as_str()) {
-                (200..=299, Some(id)) => Ok(id.to_string()),
+                (200..=299, Some(id)) => Sent::id(id),
                 _ => Err(refused(s, &v)),
             }
         }
@@ -178,11 +200,10 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
                 &body,
             )?;
             match s {
-                200..=299 => Ok(v["sentMessages"][0]["id"]
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or(format!("line-push:{retry_key}"))),
-                409 => Ok(format!("line-push:{retry_key}")),
+                200..=299 => Sent::id(
+                    v["sentMessages"][0]["id"].as_str().map(str::to_string).unwrap_or(format!("line-push:{retry_key}")),
+                ),
+                409 => Sent::id(format!("line-push:{retry_key}")),
                 _ => Err(refused(s, &v)),
             }
         }
@@ -199,7 +220,7 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
             }
             let (s, v) = post(&url, None, &[], &body)?;
             match (s, &v["result"]["message_id"]) {
-                (200..=299, id) if !id.is_null() => Ok(id.to_string()),
+                (200..=299, id) if !id.is_null() => Sent::id(id.to_string()),
                 _ => Err(refused(s, &v)),
             }
         }
@@ -210,7 +231,7 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
             let (s, v) = post(&url, None, &[], &body)?;
             wechat_result(cfg, s, &v)?;
             // The customer-service API returns no message id.
-            Ok(format!("wechat-reply-{reply_id}"))
+            Sent::id(format!("wechat-reply-{reply_id}"))
         }
         Kind::WecomKf => {
             let (kf, user) = t
@@ -224,11 +245,11 @@ pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Resul
                 json!({"touser": user, "open_kfid": kf, "msgid": msgid, "msgtype": "text", "text": {"content": text}});
             let (s, v) = post(&url, None, &[], &body)?;
             wechat_result(cfg, s, &v)?;
-            Ok(v["msgid"].as_str().map(str::to_string).unwrap_or(msgid))
+            Sent::id(v["msgid"].as_str().map(str::to_string).unwrap_or(msgid))
         }
         // The widget reads the reply from the record (live, by its event stream).
-        Kind::Webchat => Ok(format!("wc-{reply_id}")),
-        Kind::Email => Err(SendError::permanent("this channel's replies are not available yet")),
+        Kind::Webchat => Sent::id(format!("wc-{reply_id}")),
+        Kind::Email => super::smtp::send(cfg, t, text, reply_id),
     }
 }
 
@@ -302,7 +323,8 @@ pub fn wecom_kf_sync(cfg: &ChannelConfig, token: &str, open_kfid: &str, cursor: 
 }
 
 /// The agent message event a sent reply becomes.
-pub fn sent_event(cfg: &ChannelConfig, r: &Reply, message_id: &str, ts: Millis) -> Record {
+pub fn sent_event(cfg: &ChannelConfig, r: &Reply, sent: &Sent, ts: Millis) -> Record {
+    let message_id = sent.id.as_str();
     let mut m = serde_json::Map::new();
     m.insert("type".into(), "message".into());
     m.insert("conversation".into(), r.conversation.clone().into());
@@ -314,5 +336,8 @@ pub fn sent_event(cfg: &ChannelConfig, r: &Reply, message_id: &str, ts: Millis) 
     m.insert("text".into(), r.text.clone().into());
     m.insert("via".into(), cfg.id.clone().into());
     m.insert("reply".into(), r.id.into());
+    for (k, v) in &sent.extra {
+        m.entry(k.clone()).or_insert(v.clone());
+    }
     crate::domain::parse::parse_object(&mut m).expect("a reply is a valid message event")
 }

@@ -628,11 +628,11 @@ impl ChannelService {
             .map_err(|e| outbound::SendError { retry: false, message: e })
             .and_then(|t| outbound::send(&cfg, &t, &r.text, r.id));
         match result {
-            Ok(message_id) => {
+            Ok(sent) => {
                 r.state = ReplyState::Sent;
                 r.last_error = None;
-                r.channel_message_id = Some(message_id.clone());
-                let event = outbound::sent_event(&cfg, &r, &message_id, now_ms());
+                r.channel_message_id = Some(sent.id.clone());
+                let event = outbound::sent_event(&cfg, &r, &sent, now_ms());
                 let spec = AuditSpec::new(
                     &Actor { who: r.requested_by.clone(), ..Default::default() },
                     "reply.sent",

@@ -214,3 +214,111 @@ fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
 }
+
+/// Debian's aiosmtpd (python3-aiosmtpd, installed by .ci/run) on a free
+/// loopback port, delivering into a Maildir.
+struct SmtpReceiver {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpReceiver {
+    fn start() -> SmtpReceiver {
+        let maildir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path().join("mb"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the e-mail tests need Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd)");
+        let t0 = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(t0.elapsed().as_secs() < 15, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpReceiver { child, port, maildir }
+    }
+
+    /// The messages received so far, as raw bytes.
+    fn received(&self) -> Vec<Vec<u8>> {
+        let dir = self.maildir.path().join("mb/new");
+        std::fs::read_dir(dir)
+            .map(|d| d.filter_map(|e| std::fs::read(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for SmtpReceiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_e_mail_reply_goes_out_by_smtp_threaded_and_the_answer_comes_back_to_it() {
+    use mail_parser::{HeaderValue, MessageParser};
+    let smtp = SmtpReceiver::start();
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let cfg = json!({"kind": "email", "account_id": "support@example.com", "smtp_url": format!("smtp://127.0.0.1:{}", smtp.port)});
+    assert_eq!(send_json("PUT", &app.url("/api/v1/channels/mail"), Some(&admin), &cfg).0, 200);
+    let (_, list) = get(&app.url("/api/v1/channels"), Some(&admin));
+    assert_eq!(list[0]["smtp_url_set"], true);
+    assert!(!list.to_string().contains("smtp://"), "the SMTP URL may hold a password: never sent back");
+    let original = std::fs::read(fixture("channels/email/mikel-mail_rfc2822_example05_original.eml")).unwrap();
+    let up = |bytes: &[u8]| {
+        let mut r = agent()
+            .post(&app.url("/api/v1/channels/mail/email"))
+            .header("Authorization", &format!("Bearer {admin}"))
+            .header("Content-Type", "message/rfc822")
+            .send(bytes)
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{}", r.body_mut().read_to_string().unwrap());
+    };
+    up(&original);
+    let conv = "mail:1234@local.machine.example";
+    let (s, r) = reply(&app, &admin, conv, json!({"text": "Hello John,\nthanks for writing.", "agent": "a-03"}));
+    assert_eq!(s, 202, "{r}");
+
+    let t0 = std::time::Instant::now();
+    let raw = loop {
+        if let Some(m) = smtp.received().pop() {
+            break m;
+        }
+        assert!(t0.elapsed().as_secs() < 20, "no mail arrived");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let m = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(m.from().unwrap().first().unwrap().address(), Some("support@example.com"));
+    assert_eq!(m.to().unwrap().first().unwrap().address(), Some("jdoe@machine.example"));
+    assert_eq!(m.subject(), Some("Re: Saying Hello"));
+    assert!(
+        matches!(m.in_reply_to(), HeaderValue::Text(t) if t == "1234@local.machine.example"),
+        "{:?}",
+        m.in_reply_to()
+    );
+    assert_eq!(m.body_text(0).unwrap().trim_end(), "Hello John,\nthanks for writing.");
+    let sent_id = m.message_id().unwrap().to_string();
+    assert!(sent_id.ends_with("@example.com"), "{sent_id}");
+    // Recorded as the agent's message under the sent Message-ID.
+    let rec = wait_sent(&app, &admin, conv, &sent_id);
+    assert_eq!(rec["event"]["agent"], "a-03");
+    assert_eq!(rec["event"]["subject"], "Re: Saying Hello");
+
+    // The customer's answer to the reply joins the same conversation.
+    let answer = format!(
+        "From: John Doe <jdoe@machine.example>\r\nTo: support@example.com\r\nSubject: Re: Saying Hello\r\nDate: {}\r\nMessage-ID: <answer-1@machine.example>\r\nIn-Reply-To: <{sent_id}>\r\nReferences: <1234@local.machine.example> <{sent_id}>\r\n\r\nThanks!\r\n\r\nOn Fri, support wrote:\r\n> Hello John,\r\n",
+        (chrono::Utc::now() + chrono::Duration::seconds(5)).to_rfc2822()
+    );
+    up(answer.as_bytes());
+    let (_, t) = get(&app.url(&format!("/api/v1/conversations/{conv}")), Some(&admin));
+    let texts: Vec<&str> =
+        t["timeline"].as_array().unwrap().iter().filter_map(|i| i["event"]["text"].as_str()).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert_eq!(texts[2], "Thanks!", "quoted history is cut from the text");
+    assert!(t["timeline"][2]["event"]["quoted"].as_str().unwrap().contains("> Hello John"), "and kept in the record");
+}
