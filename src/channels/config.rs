@@ -103,6 +103,13 @@ pub struct ChannelConfig {
     /// `smtp://user:password@smtp.example.com:587?tls=required` (STARTTLS).
     #[serde(default)]
     pub smtp_url: Option<String>,
+    /// E-mail: the mailbox to poll, with its credentials:
+    /// `imaps://user:password@imap.example.com/INBOX` (`imap://` only for a server on this host).
+    #[serde(default)]
+    pub imap_url: Option<String>,
+    /// E-mail: seconds between two polls of `imap_url` (default 60).
+    #[serde(default)]
+    pub poll_seconds: Option<u64>,
     /// Web chat: the sites (origins like `https://shop.example.com`) allowed to
     /// embed the widget; empty allows every site.
     #[serde(default)]
@@ -162,6 +169,9 @@ impl ChannelConfig {
             }
             Kind::Email | Kind::Webchat => {}
         }
+        if let Some(u) = self.imap_url.as_deref().filter(|u| !u.is_empty()) {
+            crate::channels::imap::Source::parse(u).map_err(|e| format!("channel {}: {e}", self.id))?;
+        }
         if let Some(k) = &self.aes_key
             && k.len() != 43
         {
@@ -178,6 +188,7 @@ impl ChannelConfig {
             (&mut self.access_token, &old.access_token),
             (&mut self.aes_key, &old.aes_key),
             (&mut self.smtp_url, &old.smtp_url),
+            (&mut self.imap_url, &old.imap_url),
         ] {
             if new.is_none() {
                 new.clone_from(old);
@@ -200,9 +211,13 @@ pub struct ChannelView {
     pub access_token_set: bool,
     pub aes_key_set: bool,
     pub smtp_url_set: bool,
+    pub imap_url_set: bool,
+    pub poll_seconds: Option<u64>,
     pub allowed_origins: Vec<String>,
     /// Where the channel must send its webhooks (path; prefix with the public URL).
     pub webhook_path: Option<String>,
+    /// E-mail with `imap_url`: when the mailbox was last polled, and the result.
+    pub last_poll: Option<String>,
 }
 
 impl ChannelView {
@@ -228,8 +243,11 @@ impl ChannelView {
             access_token_set: set(&c.access_token),
             aes_key_set: set(&c.aes_key),
             smtp_url_set: set(&c.smtp_url),
+            imap_url_set: set(&c.imap_url),
+            poll_seconds: c.poll_seconds,
             allowed_origins: c.allowed_origins.clone(),
             webhook_path: hook.map(|h| format!("/hooks/{h}/{}", c.id)),
+            last_poll: None,
         }
     }
 }

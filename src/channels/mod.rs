@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod hooks;
+pub mod imap;
 pub mod outbound;
 pub mod processor;
 pub mod ratelimit;

@@ -29,7 +29,8 @@ const SETTING: &str = "channels";
 
 type Done = tokio::sync::oneshot::Sender<Result<Stored, String>>;
 
-/// A wake-up flag with a condition variable.
+/// A wake-up flag with a condition variable, for one waiting thread (the
+/// first waiter to wake clears the flag; a second would sleep on).
 #[derive(Default)]
 struct Signal {
     flag: Mutex<bool>,
@@ -55,6 +56,8 @@ pub struct ChannelService {
     queue: Mutex<Option<SyncSender<(InboxItem, Done)>>>,
     inbox_ready: Arc<Signal>,
     outbox_ready: Arc<Signal>,
+    /// Wakes the IMAP poller (a mailbox added or changed, or shutdown).
+    imap_ready: Arc<Signal>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// One translation round at a time in this process.
@@ -66,6 +69,8 @@ pub struct ChannelService {
     /// Web chat messages per client address, and per visitor.
     widget_by_client: RateLimiter,
     widget_by_visitor: RateLimiter,
+    /// The last poll of each IMAP mailbox: when, and what came of it.
+    polls: Mutex<HashMap<String, String>>,
 }
 
 /// Why a web chat request was refused.
@@ -118,6 +123,7 @@ impl ChannelService {
             queue: Mutex::new(None),
             inbox_ready: Arc::default(),
             outbox_ready: Arc::default(),
+            imap_ready: Arc::default(),
             stopping: Arc::default(),
             threads: Mutex::new(vec![]),
             processing: Mutex::new(()),
@@ -125,6 +131,7 @@ impl ChannelService {
             updates: tokio::sync::broadcast::channel(1024).0,
             widget_by_client: RateLimiter::new(60, 20),
             widget_by_visitor: RateLimiter::new(30, 10),
+            polls: Mutex::new(HashMap::new()),
         })
     }
 
@@ -140,8 +147,10 @@ impl ChannelService {
         let proc = std::thread::Builder::new().name("inbox-processor".into()).spawn(move || me.process_loop());
         let me = self.clone();
         let send = std::thread::Builder::new().name("reply-sender".into()).spawn(move || me.send_loop());
+        let me = self.clone();
+        let imap = std::thread::Builder::new().name("imap-poller".into()).spawn(move || me.imap_loop());
         let mut threads = self.threads.lock().expect("threads");
-        for t in [writer, proc, send] {
+        for t in [writer, proc, send, imap] {
             threads.push(t.map_err(|e| e.to_string())?);
         }
         Ok(())
@@ -171,6 +180,7 @@ impl ChannelService {
         self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
         self.inbox_ready.raise();
         self.outbox_ready.raise();
+        self.imap_ready.raise();
         for t in self.threads.lock().expect("threads").drain(..) {
             let _ = t.join();
         }
@@ -211,7 +221,14 @@ impl ChannelService {
     }
 
     pub fn views(&self) -> Vec<ChannelView> {
-        let mut v: Vec<ChannelView> = self.configs.read().expect("configs").values().map(ChannelView::of).collect();
+        let polls = self.polls.lock().expect("polls").clone();
+        let mut v: Vec<ChannelView> = self
+            .configs
+            .read()
+            .expect("configs")
+            .values()
+            .map(|c| ChannelView { last_poll: polls.get(&c.id).cloned(), ..ChannelView::of(c) })
+            .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
@@ -227,6 +244,8 @@ impl ChannelService {
         next.insert(cfg.id.clone(), cfg.clone());
         self.save(actor, &next).map_err(|e| e.to_string())?;
         *all = next;
+        // A new mailbox is polled now, not at the next round.
+        self.imap_ready.raise();
         Ok(ChannelView::of(&cfg))
     }
 
@@ -483,6 +502,68 @@ impl ChannelService {
             let g = m.lock().expect("progress");
             let _ = cv.wait_timeout(g, (deadline - now).min(Duration::from_millis(50)));
         }
+    }
+
+    // ---- IMAP ----
+
+    fn imap_loop(&self) {
+        let mut due: HashMap<String, std::time::Instant> = HashMap::new();
+        while !self.stopping() {
+            let now = std::time::Instant::now();
+            let mut wait = Duration::from_secs(60);
+            let mailboxes: Vec<ChannelConfig> = self
+                .configs
+                .read()
+                .expect("configs")
+                .values()
+                .filter(|c| c.kind() == Kind::Email && c.imap_url.as_deref().is_some_and(|u| !u.is_empty()))
+                .cloned()
+                .collect();
+            for cfg in mailboxes {
+                let every = Duration::from_secs(cfg.poll_seconds.unwrap_or(60).max(1));
+                let at = *due.get(&cfg.id).unwrap_or(&now);
+                if at <= now {
+                    let result = match self.poll_imap(&cfg) {
+                        Ok(n) => format!("{} ok: {n} new message(s)", crate::domain::time::format_rfc3339(now_ms())),
+                        Err(e) => {
+                            tracing::warn!(channel = %cfg.id, error = %e, "polling the mailbox failed");
+                            format!("{} failed: {e}", crate::domain::time::format_rfc3339(now_ms()))
+                        }
+                    };
+                    self.polls.lock().expect("polls").insert(cfg.id.clone(), result);
+                    due.insert(cfg.id.clone(), now + every);
+                    wait = wait.min(every);
+                } else {
+                    wait = wait.min(at - now);
+                }
+            }
+            self.imap_ready.wait(wait.min(Duration::from_secs(60)));
+        }
+    }
+
+    /// Reads the new messages of an instance's mailbox into the inbox; how many came.
+    pub fn poll_imap(&self, cfg: &ChannelConfig) -> Result<usize, String> {
+        let src = super::imap::Source::parse(cfg.imap_url.as_deref().unwrap_or(""))?;
+        let key = format!("imap_state:{}", cfg.id);
+        let at: super::imap::Position = match self.store.setting(&key).map_err(|e| e.to_string())? {
+            Some(j) => serde_json::from_str(&j).unwrap_or_default(),
+            None => Default::default(),
+        };
+        let (messages, pos) = super::imap::fetch_new(&src, at)?;
+        let n = messages.len();
+        if n > 0 {
+            let items = messages
+                .into_iter()
+                .map(|body| InboxItem { instance: cfg.id.clone(), kind: "email".into(), received: now_ms(), body })
+                .collect();
+            self.store.inbox_put(items).map_err(|e| e.to_string())?;
+            self.inbox_ready.raise();
+        }
+        if pos != at {
+            let json = serde_json::to_string(&pos).expect("position serialises");
+            self.store.put_setting(&Actor::system(), &key, Some(&json)).map_err(|e| e.to_string())?;
+        }
+        Ok(n)
     }
 
     // ---- e-mail files ----

@@ -9,6 +9,7 @@ mod channel_replies;
 mod channels_api;
 mod cli_import;
 mod faults;
+mod imap_poll;
 mod layering;
 mod metrics_api;
 mod mock_http;

@@ -73,9 +73,10 @@ function replyBox(main, id, list, me) {
     : h('input', { id: 'reply-agent', value: me.agent || '', required: true, size: 10, 'aria-label': t('reply.agent'), placeholder: t('reply.agent') });
   const msg = h('p', { class: 'muted', role: 'status', id: 'reply-msg' });
   let timer = null;
-  const refresh = async () => {
-    const [conv, unsent] = await Promise.all([get('/conversations/' + encodeURIComponent(id)), get('/conversations/' + encodeURIComponent(id) + '/messages/unsent')]);
-    fill(list, conv.timeline);
+  // The timeline is drawn again only once a reply went out (it keeps the message scrolled to until then).
+  const refresh = async (timeline = true) => {
+    const unsent = await get('/conversations/' + encodeURIComponent(id) + '/messages/unsent');
+    if (timeline) fill(list, (await get('/conversations/' + encodeURIComponent(id))).timeline);
     pending.replaceChildren(...unsent.map((u) => h('li', { class: u.state, 'data-reply': u.id },
       h('div', { class: 'text' }, u.text),
       h('div', { class: 'meta' }, u.state === 'failed' ? t('reply.failed', { error: u.last_error || '' }) : t('reply.pending', { n: u.attempts })),
@@ -97,7 +98,7 @@ function replyBox(main, id, list, me) {
   } }, h('label', { for: 'reply-text', class: 'sr-only' }, t('reply.text')), text, agent,
     h('button', { type: 'submit' }, t('reply.send')), msg);
   main.append(h('section', { 'aria-label': t('reply.title') }, h('h2', {}, t('reply.title')), pending, form));
-  refresh().catch(() => {});
+  refresh(false).catch(() => {});
 }
 
 function entry(item, statusOf = {}) {
