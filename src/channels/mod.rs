@@ -10,6 +10,7 @@
 pub mod config;
 pub mod hooks;
 pub mod imap;
+pub mod media;
 pub mod outbound;
 pub mod processor;
 pub mod ratelimit;

@@ -104,7 +104,7 @@ pub fn check_window(cfg: &ChannelConfig, t: &Target, now: Millis) -> Result<(), 
     }
 }
 
-fn http() -> &'static ureq::Agent {
+pub(super) fn http() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
     AGENT.get_or_init(|| {
         ureq::Agent::config_builder()
@@ -282,7 +282,7 @@ fn tokens() -> &'static Mutex<HashMap<String, (String, Millis)>> {
 }
 
 /// A WeChat (AppID + AppSecret) or WeCom (CorpID + secret) access token, cached until it expires.
-fn access_token(cfg: &ChannelConfig) -> Result<String, SendError> {
+pub(super) fn access_token(cfg: &ChannelConfig) -> Result<String, SendError> {
     let now = crate::domain::time::now_ms();
     if let Some((t, exp)) = tokens().lock().expect("tokens").get(&cfg.id)
         && *exp > now

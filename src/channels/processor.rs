@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::domain::parse::parse_object;
 use crate::domain::{Body, Record};
+use crate::store::attachments::Attachment;
 use crate::store::inbox::{InboxItem, Outcome};
 use crate::store::{Actor, AuditSpec, Store};
 
@@ -33,21 +34,21 @@ pub fn process_pending(
     if pending.is_empty() {
         return Ok(Round::default());
     }
-    let mut prepared: Vec<(u64, Vec<Record>, Outcome)> = Vec::with_capacity(pending.len());
+    let mut prepared: Vec<(u64, &str, Vec<Record>, Outcome)> = Vec::with_capacity(pending.len());
     let mut round = Round { items: pending.len(), ..Default::default() };
     for (seq, item) in &pending {
         let (records, outcome, pulls) = prepare(configs, *seq, item);
         for p in pulls {
             round.pulls.push((item.instance.clone(), p));
         }
-        prepared.push((*seq, records, outcome));
+        prepared.push((*seq, item.instance.as_str(), records, outcome));
     }
     let (first, last) = (pending[0].0, pending[pending.len() - 1].0);
     let spec = AuditSpec::new(&Actor::system(), "channels.ingest", format!("inbox {first}-{last}"));
     let mut touched: Vec<String> = Vec::new();
     let outcomes = store.write(spec, |tx| {
         let mut outcomes = Vec::with_capacity(prepared.len());
-        for (seq, records, mut outcome) in prepared {
+        for (seq, instance, records, mut outcome) in prepared {
             // A status of a message chatledger never saw would open an empty conversation.
             let mut kept = Vec::with_capacity(records.len());
             for r in records {
@@ -67,6 +68,9 @@ pub fn process_pending(
                     touched.push(ev.conversation.clone());
                 }
             }
+            for r in &kept {
+                want_files(tx, instance, r)?;
+            }
             let stats = tx.append(kept)?;
             outcome.accepted = stats.accepted;
             outcome.duplicates = stats.duplicates;
@@ -84,6 +88,28 @@ pub fn process_pending(
         }
     }
     Ok(round)
+}
+
+/// Attachments a channel holds for us (a reference, not a URL) are fetched
+/// into the data directory afterwards (`media.rs`).
+fn want_files(tx: &mut crate::store::Tx<'_>, instance: &str, r: &Record) -> crate::store::Result<()> {
+    let Record::Conv(ev) = r else { return Ok(()) };
+    let Body::Message { attachments: Some(list), .. } = &ev.body else { return Ok(()) };
+    for a in list {
+        if let Some(url) = a.url.as_deref().filter(|u| super::media::fetchable(u)) {
+            let want = Attachment {
+                conversation: ev.conversation.clone(),
+                name: a.name.clone(),
+                mime: a.mime.clone(),
+                sha256: None,
+                size: None,
+                attempts: 0,
+                error: None,
+            };
+            tx.attachment_wanted(&format!("{instance}/{url}"), &want)?;
+        }
+    }
+    Ok(())
 }
 
 /// One item's records and outcome (without the append's counts).

@@ -58,6 +58,8 @@ pub struct ChannelService {
     outbox_ready: Arc<Signal>,
     /// Wakes the IMAP poller (a mailbox added or changed, or shutdown).
     imap_ready: Arc<Signal>,
+    /// Wakes the attachment fetcher (new files wanted, or shutdown).
+    media_ready: Arc<Signal>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// One translation round at a time in this process.
@@ -124,6 +126,7 @@ impl ChannelService {
             inbox_ready: Arc::default(),
             outbox_ready: Arc::default(),
             imap_ready: Arc::default(),
+            media_ready: Arc::default(),
             stopping: Arc::default(),
             threads: Mutex::new(vec![]),
             processing: Mutex::new(()),
@@ -149,8 +152,10 @@ impl ChannelService {
         let send = std::thread::Builder::new().name("reply-sender".into()).spawn(move || me.send_loop());
         let me = self.clone();
         let imap = std::thread::Builder::new().name("imap-poller".into()).spawn(move || me.imap_loop());
+        let me = self.clone();
+        let media = std::thread::Builder::new().name("attachment-fetcher".into()).spawn(move || me.media_loop());
         let mut threads = self.threads.lock().expect("threads");
-        for t in [writer, proc, send, imap] {
+        for t in [writer, proc, send, imap, media] {
             threads.push(t.map_err(|e| e.to_string())?);
         }
         Ok(())
@@ -181,6 +186,7 @@ impl ChannelService {
         self.inbox_ready.raise();
         self.outbox_ready.raise();
         self.imap_ready.raise();
+        self.media_ready.raise();
         for t in self.threads.lock().expect("threads").drain(..) {
             let _ = t.join();
         }
@@ -440,6 +446,9 @@ impl ChannelService {
         for c in &round.conversations {
             let _ = self.updates.send(c.clone());
         }
+        if round.accepted > 0 {
+            self.media_ready.raise();
+        }
         let (_, pending) = self.store.inbox_counts()?;
         if pending == 0 {
             let (m, cv) = &*self.progress;
@@ -502,6 +511,80 @@ impl ChannelService {
             let g = m.lock().expect("progress");
             let _ = cv.wait_timeout(g, (deadline - now).min(Duration::from_millis(50)));
         }
+    }
+
+    // ---- attachment files ----
+
+    fn data_dir(&self) -> std::path::PathBuf {
+        self.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+    }
+
+    fn media_loop(&self) {
+        while !self.stopping() {
+            let wait = match self.fetch_attachments() {
+                Ok(0) => Duration::from_secs(30),
+                Ok(_) => Duration::from_secs(2),
+                Err(e) => {
+                    tracing::error!(error = %e, "fetching attachments failed");
+                    Duration::from_secs(30)
+                }
+            };
+            self.media_ready.wait(wait);
+        }
+    }
+
+    /// One round over the attachments still wanted; how many remain pending.
+    pub fn fetch_attachments(&self) -> crate::store::Result<usize> {
+        let mut left = 0;
+        for (key, mut a) in self.store.attachments_pending(20)? {
+            if self.stopping() {
+                break;
+            }
+            let (instance, reference) = key.split_once('/').unwrap_or((&key, ""));
+            let result = match self.config(instance) {
+                Some(cfg) => super::media::fetch(&cfg, reference),
+                None => Err(outbound::SendError {
+                    retry: false,
+                    message: format!("channel {instance:?} is not configured"),
+                }),
+            };
+            a.attempts += 1;
+            let done = match result {
+                Ok((bytes, mime)) => match super::media::keep(&self.data_dir(), &bytes) {
+                    Ok(sha) => {
+                        a.sha256 = Some(sha);
+                        a.size = Some(bytes.len() as u64);
+                        a.mime = a.mime.or(mime);
+                        a.error = None;
+                        true
+                    }
+                    Err(e) => {
+                        a.error = Some(format!("writing the file: {e}"));
+                        a.attempts >= 5
+                    }
+                },
+                Err(e) => {
+                    a.error = Some(e.message);
+                    !e.retry || a.attempts >= 5
+                }
+            };
+            if !done {
+                left += 1;
+            }
+            self.store.attachment_update(&key, &a, done)?;
+        }
+        Ok(left)
+    }
+
+    /// A fetched attachment of a conversation: its record and file.
+    pub fn attachment_file(
+        &self,
+        key: &str,
+    ) -> crate::store::Result<Option<(crate::store::attachments::Attachment, std::path::PathBuf)>> {
+        Ok(self.store.attachment(key)?.and_then(|a| {
+            let path = super::media::path_of(&self.data_dir(), a.sha256.as_deref()?);
+            Some((a, path))
+        }))
     }
 
     // ---- IMAP ----

@@ -21,6 +21,12 @@ pub fn run(g: &Global, a: BackupArgs) -> anyhow::Result<i32> {
     std::fs::create_dir_all(&a.path)?;
     let started = std::time::Instant::now();
     let bytes = store.backup_to(&a.path.join(DB_FILE))?;
+    // Attachment files are named by their hash and never change: copying them
+    // after the database is consistent (a file the copy names is already there).
+    let files = copy_tree(&loaded.config.data.join("attachments"), &a.path.join("attachments"))?;
+    if files > 0 {
+        println!("{files} attachment file(s) copied");
+    }
     println!(
         "backup written to {} ({:.1} MB in {:.1} s); run it with: chatledger serve --data {}",
         a.path.display(),
@@ -29,4 +35,24 @@ pub fn run(g: &Global, a: BackupArgs) -> anyhow::Result<i32> {
         a.path.display()
     );
     Ok(0)
+}
+
+/// Copies a directory tree (regular files); returns how many files.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<u64> {
+    if !from.is_dir() {
+        return Ok(0);
+    }
+    std::fs::create_dir_all(to)?;
+    let mut n = 0;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type()?.is_dir() {
+            n += copy_tree(&src, &dst)?;
+        } else if src.extension().is_none_or(|x| x != "part") {
+            std::fs::copy(&src, &dst)?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }

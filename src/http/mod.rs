@@ -93,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(channels::remove)
             .service(channels::inbox)
             .service(channels::import_email)
+            .service(attachments::get)
             .service(replies::create)
             .service(replies::list)
             .service(replies::retry)

@@ -44,6 +44,7 @@ use super::routes::*;
         settings::put_sla,
         search::search,
         search::status,
+        attachments::get,
         replies::create,
         replies::list,
         replies::retry,

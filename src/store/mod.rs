@@ -4,6 +4,7 @@
 //! state and its audit entry, and is acknowledged only after `commit()`.
 
 pub mod append;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod codec;
@@ -122,6 +123,8 @@ impl Store {
             txn.open_table(inbox::INBOX_OUTCOME)?;
             txn.open_table(outbox::OUTBOX)?;
             txn.open_table(outbox::OUTBOX_OPEN)?;
+            txn.open_table(attachments::ATTACHMENTS)?;
+            txn.open_table(attachments::ATTACHMENTS_PENDING)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;

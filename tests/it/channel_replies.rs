@@ -322,3 +322,81 @@ fn an_e_mail_reply_goes_out_by_smtp_threaded_and_the_answer_comes_back_to_it() {
     assert_eq!(texts[2], "Thanks!", "quoted history is cut from the text");
     assert!(t["timeline"][2]["event"]["quoted"].as_str().unwrap().contains("> Hello John"), "and kept in the record");
 }
+
+#[test]
+fn attachments_are_fetched_into_the_data_directory_and_served_to_those_allowed() {
+    // WhatsApp answers a media id with a short-lived URL on its own host: here, the mock itself.
+    let own_base: std::sync::Arc<std::sync::OnceLock<String>> = Default::default();
+    let b = own_base.clone();
+    let mock = MockServer::start(move |r, _| match r.path.as_str() {
+        "/65463453" => {
+            let url = format!("{}/lookaside/65463453", b.get().unwrap());
+            (200, json!({"url": url, "mime_type": "image/jpeg", "id": "65463453"}).to_string())
+        }
+        "/lookaside/65463453" => (200, "JPEG-BYTES-0123456789".into()),
+        p if p.starts_with("/botTG:TOKEN/getFile?file_id=") => {
+            (200, json!({"ok": true, "result": {"file_id": "x", "file_path": "documents/file_7.pdf"}}).to_string())
+        }
+        "/file/botTG:TOKEN/documents/file_7.pdf" => (200, "%PDF-1.4 test".into()),
+        _ => (404, "{}".into()),
+    });
+    own_base.set(mock.base.clone()).unwrap();
+    let front = &mock;
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let wa = json!({"kind": "whatsapp", "secret": "app-secret", "verify_token": "v", "access_token": "EAAB-token", "account_id": "1122334455667", "base_url": front.base});
+    assert_eq!(send_json("PUT", &app.url("/api/v1/channels/wa"), Some(&admin), &wa).0, 200);
+    let tg = json!({"kind": "telegram", "secret": "tg-secret", "access_token": "TG:TOKEN", "base_url": front.base});
+    assert_eq!(send_json("PUT", &app.url("/api/v1/channels/tg"), Some(&admin), &tg).0, 200);
+
+    let image: Value =
+        serde_json::from_slice(&std::fs::read(fixture("channels/whatsapp/pywa_message.json")).unwrap()).unwrap();
+    let body = serde_json::to_vec(&image["image"]).unwrap();
+    let r = agent()
+        .post(&app.url("/hooks/whatsapp/wa"))
+        .header("X-Hub-Signature-256", &sign("app-secret", &body))
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let doc = std::fs::read(fixture("channels/telegram/doc_message_document.json")).unwrap();
+    let r = agent()
+        .post(&app.url("/hooks/telegram/tg"))
+        .header("X-Telegram-Bot-Api-Secret-Token", "tg-secret")
+        .send(&doc[..])
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+
+    let fetched = |path: &str| {
+        let t0 = std::time::Instant::now();
+        loop {
+            let (s, ct, body) = get_text(&app.url(path), &admin);
+            if s == 200 {
+                return (ct, body);
+            }
+            assert!(t0.elapsed().as_secs() < 20, "{path}: {s} {body}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let (ct, body) = fetched("/api/v1/attachments/wa/whatsapp-media:65463453");
+    assert_eq!((ct.as_str(), body.as_str()), ("image/jpeg", "JPEG-BYTES-0123456789"));
+    let (ct, body) = fetched("/api/v1/attachments/tg/telegram-file:AwADBAADbXXXXXXXXXXXGBdhD2l6_XX");
+    assert_eq!((ct.as_str(), body.as_str()), ("application/pdf", "%PDF-1.4 test"));
+    // The media request carried the channel's token; the file is in the data directory under its hash.
+    for path in ["/65463453", "/lookaside/65463453"] {
+        assert!(
+            mock.recorded().iter().any(|r| r.path == path && r.header("authorization") == Some("Bearer EAAB-token")),
+            "{path}"
+        );
+    }
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"JPEG-BYTES-0123456789"));
+    assert!(app.data().join("attachments").join(&sha[..2]).join(&sha).exists());
+    // A backup holds the files with the database.
+    let copy = tempfile::tempdir().unwrap();
+    let o = cli(&app.data(), &["backup", copy.path().join("b").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2 attachment file(s) copied"), "{}", text(&o));
+    assert!(copy.path().join("b/attachments").join(&sha[..2]).join(&sha).exists());
+    // An agent who had no part in the conversation does not get it.
+    let other = app.token_for("eve", UserRole::Agent, Some("a-99"));
+    assert_eq!(get_text(&app.url("/api/v1/attachments/wa/whatsapp-media:65463453"), &other).0, 404);
+}

@@ -126,3 +126,50 @@ fn messaging(ctx: &Ctx, item: &Value, entry_time: Option<i64>, out: &mut Out) {
         out.unknown(format!("a messaging item with {}", keys.join(", ")));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::config::{ChannelConfig, Kind};
+    use serde_json::json;
+
+    /// Instagram's shapes as channels.md §5 describes them (no published sample is in the fixtures).
+    #[test]
+    fn instagram_unsend_seen_echo_and_the_dashboard_test_form() {
+        let cfg = ChannelConfig { id: "ig".into(), kind: Some(Kind::Instagram), ..Default::default() };
+        let ctx = Ctx { cfg: &cfg, seq: 1, received: 0 };
+        let body = json!({"object": "instagram", "entry": [{"id": "IGID", "time": 1733300000000i64, "messaging": [
+            {"sender": {"id": "IGSID1"}, "recipient": {"id": "IGID"}, "timestamp": 1733300000000i64, "message": {"mid": "aWdf1", "text": "oi"}},
+            {"sender": {"id": "IGID"}, "recipient": {"id": "IGSID1"}, "timestamp": 1733300001000i64, "message": {"mid": "aWdf2", "text": "Olá!", "is_echo": true}},
+            {"sender": {"id": "IGSID1"}, "recipient": {"id": "IGID"}, "timestamp": 1733300002000i64, "message": {"mid": "aWdf1", "is_deleted": true}},
+            {"sender": {"id": "IGSID1"}, "recipient": {"id": "IGID"}, "timestamp": 1733300003000i64, "read": {"mid": "aWdf2"}}
+        ]}, {"id": "IGID", "time": 1733300004000i64, "changes": [{"field": "messages", "value":
+            {"sender": {"id": "IGSID2"}, "recipient": {"id": "IGID"}, "timestamp": "1733300004000", "message": {"mid": "aWdf3", "text": "test"}}}]}]});
+        let mut out = Out::default();
+        translate(&ctx, &body, &mut out);
+        let kinds: Vec<(String, String)> = out
+            .records
+            .iter()
+            .map(|r| (r["type"].as_str().unwrap().to_string(), r["conversation"].as_str().unwrap_or("").to_string()))
+            .collect();
+        let want = [
+            ("contact", ""),
+            ("message", "ig:IGSID1"),
+            ("message", "ig:IGSID1"),
+            ("delete", "ig:IGSID1"),
+            ("status", "ig:IGSID1"),
+            ("contact", ""),
+            ("message", "ig:IGSID2"),
+        ];
+        assert_eq!(kinds, want.map(|(a, b)| (a.to_string(), b.to_string())));
+        assert_eq!(out.records[2]["sender"], "agent");
+        assert_eq!(out.records[2]["agent"], "ig-app");
+        assert_eq!(out.records[3]["by"], "customer");
+        assert_eq!(
+            (out.records[4]["message"].as_str(), out.records[4]["status"].as_str()),
+            (Some("aWdf2"), Some("read"))
+        );
+        assert_eq!(out.records[1]["channel"], "instagram");
+        assert!(out.unknown.is_empty(), "{:?}", out.unknown);
+    }
+}

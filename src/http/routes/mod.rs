@@ -1,5 +1,6 @@
 //! One file per resource; `http::configure` is the route table.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod channels;

@@ -38,6 +38,15 @@ export async function render(main, r, ctx) {
   }
 }
 
+/** A file the channel held for us is served by chatledger once fetched; a plain URL is shown as text. */
+function attachmentLink(e, a) {
+  const label = a.name || a.url || '';
+  if (e.via && a.url && /^(whatsapp-media|telegram-file|line-content|wechat-media|wecom-media):/.test(a.url)) {
+    return h('a', { href: '/api/v1/attachments/' + encodeURIComponent(e.via) + '/' + a.url, download: a.name || true }, label);
+  }
+  return label;
+}
+
 const RANK = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
 
 /** The timeline, with each message sent to the customer marked with how far it got. */
@@ -116,7 +125,7 @@ function entry(item, statusOf = {}) {
           e.echo ? h('span', { class: 'badge' }, t('tl.echo')) : null,
           statusOf[e.id] ? h('span', { class: 'badge status-' + statusOf[e.id], 'data-status': statusOf[e.id] }, t('st.' + statusOf[e.id])) : null),
         h('div', { class: 'text' }, text),
-        (e.attachments || []).map((a) => h('div', { class: 'meta' }, '📎 ', a.name || a.url || '')));
+        (e.attachments || []).map((a) => h('div', { class: 'meta' }, '📎 ', attachmentLink(e, a))));
       if (item.revisions && item.revisions.length) {
         li.append(h('details', { class: 'revisions' }, h('summary', {}, t('tl.original', { n: item.revisions.length })),
           h('ol', {}, item.revisions.map((rv) => h('li', {}, h('time', { datetime: rv.ts }, time(rv.ts)), ' ', rv.text ?? '')))));
