@@ -158,12 +158,30 @@ fn need<'a>(v: &'a Option<String>, what: &str) -> Result<&'a str, SendError> {
 }
 
 /// Sends `text`; returns the channel's id of the sent message.
-pub fn send(cfg: &ChannelConfig, t: &Target, text: &str, reply_id: u64) -> Result<Sent, SendError> {
+pub fn send(
+    cfg: &ChannelConfig,
+    t: &Target,
+    text: &str,
+    reply_id: u64,
+    template: Option<&crate::store::outbox::Template>,
+) -> Result<Sent, SendError> {
     let base = cfg.base_url();
     match cfg.kind() {
         Kind::Whatsapp => {
             let url = format!("{base}/{}/messages", need(&cfg.account_id, "account_id")?);
-            let body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": t.key, "type": "text", "text": {"body": text}});
+            let body = match template {
+                None => {
+                    json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": t.key, "type": "text", "text": {"body": text}})
+                }
+                Some(tp) => {
+                    let params: Vec<Value> = tp.parameters.iter().map(|p| json!({"type": "text", "text": p})).collect();
+                    let mut template = json!({"name": tp.name, "language": {"code": tp.language}});
+                    if !params.is_empty() {
+                        template["components"] = json!([{"type": "body", "parameters": params}]);
+                    }
+                    json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": t.key, "type": "template", "template": template})
+                }
+            };
             let (s, v) = post(&url, Some(need(&cfg.access_token, "access_token")?), &[], &body)?;
             match (s, v["messages"][0]["id"].as_str()) {
                 (200..=299, Some(id)) => Sent::id(id),
@@ -268,7 +286,7 @@ fn wechat_result(cfg: &ChannelConfig, status: u16, v: &Value) -> Result<(), Send
         0 => Ok(()),
         // Token expired or invalid: fetch a new one on the next attempt.
         40001 | 40014 | 42001 => {
-            tokens().lock().expect("tokens").remove(&cfg.id);
+            tokens().lock().expect("tokens").remove(&token_key(cfg));
             Err(SendError { retry: true, message: format!("access token rejected ({})", v["errcode"]) })
         }
         -1 => Err(SendError { retry: true, message: "the WeChat API is busy (-1)".into() }),
@@ -281,10 +299,17 @@ fn tokens() -> &'static Mutex<HashMap<String, (String, Millis)>> {
     T.get_or_init(Default::default)
 }
 
+/// Tokens are cached per API, account and secret: a changed setting fetches a new one.
+fn token_key(cfg: &ChannelConfig) -> String {
+    use sha2::Digest;
+    let secret = hex::encode(sha2::Sha256::digest(cfg.access_token.as_deref().unwrap_or("")));
+    format!("{}|{}|{}", cfg.base_url(), cfg.account_id.as_deref().unwrap_or(""), &secret[..16])
+}
+
 /// A WeChat (AppID + AppSecret) or WeCom (CorpID + secret) access token, cached until it expires.
 pub(super) fn access_token(cfg: &ChannelConfig) -> Result<String, SendError> {
     let now = crate::domain::time::now_ms();
-    if let Some((t, exp)) = tokens().lock().expect("tokens").get(&cfg.id)
+    if let Some((t, exp)) = tokens().lock().expect("tokens").get(&token_key(cfg))
         && *exp > now
     {
         return Ok(t.clone());
@@ -303,7 +328,7 @@ pub(super) fn access_token(cfg: &ChannelConfig) -> Result<String, SendError> {
         });
     };
     let ttl = v["expires_in"].as_i64().unwrap_or(7200);
-    tokens().lock().expect("tokens").insert(cfg.id.clone(), (token.to_string(), now + (ttl - 300).max(60) * 1000));
+    tokens().lock().expect("tokens").insert(token_key(cfg), (token.to_string(), now + (ttl - 300).max(60) * 1000));
     Ok(token.to_string())
 }
 

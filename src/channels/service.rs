@@ -18,7 +18,7 @@ use super::translate::email::split_mbox;
 use super::webchat::{self, WidgetMessage};
 use crate::domain::time::now_ms;
 use crate::store::inbox::{InboxItem, Stored};
-use crate::store::outbox::{Reply, ReplyState};
+use crate::store::outbox::{Reply, ReplyState, Template};
 use crate::store::{Actor, AuditSpec, Store, StoreError};
 
 /// Deliveries waiting for the group commit; beyond this a webhook answers 503.
@@ -685,8 +685,21 @@ impl ChannelService {
 
     /// Queues an agent's reply on the conversation's channel; it is sent by the
     /// sender thread (retried with backoff) and becomes a message event once sent.
-    pub fn queue_reply(&self, actor: &Actor, conversation: &str, agent: &str, text: &str) -> Result<Reply, ReplyError> {
-        let text = text.trim();
+    pub fn queue_reply(
+        &self,
+        actor: &Actor,
+        conversation: &str,
+        agent: &str,
+        text: &str,
+        template: Option<Template>,
+    ) -> Result<Reply, ReplyError> {
+        // A template's text, for the record, is its name and parameters unless given.
+        let described =
+            template.as_ref().map(|t| format!("[{}] {}", t.name, t.parameters.join(" · ")).trim().to_string());
+        let text = match text.trim() {
+            "" => described.as_deref().unwrap_or(""),
+            t => t,
+        };
         if text.is_empty() {
             return Err(ReplyError::Invalid("the reply has no text".into()));
         }
@@ -698,7 +711,16 @@ impl ChannelService {
             ReplyError::NoChannel(format!("conversation {conversation:?} did not come through a configured channel"))
         })?;
         let target = outbound::target(&self.store, &cfg, conversation).map_err(ReplyError::NoChannel)?;
-        outbound::check_window(&cfg, &target, now_ms()).map_err(ReplyError::Window)?;
+        match &template {
+            Some(t) if cfg.kind() == Kind::Whatsapp => {
+                if t.name.trim().is_empty() || t.language.trim().is_empty() {
+                    return Err(ReplyError::Invalid("a template needs its `name` and `language`".into()));
+                }
+            }
+            Some(_) => return Err(ReplyError::Invalid("templates are a WhatsApp feature".into())),
+            // Templates are what WhatsApp allows outside its window; free text must be inside it.
+            None => outbound::check_window(&cfg, &target, now_ms()).map_err(ReplyError::Window)?,
+        }
         let reply = Reply {
             id: 0,
             conversation: conversation.into(),
@@ -712,6 +734,7 @@ impl ChannelService {
             next_attempt: now_ms(),
             last_error: None,
             channel_message_id: None,
+            template,
         };
         let spec = AuditSpec::new(actor, "reply.queue", conversation);
         let r = self.store.outbox_add(spec, reply).map_err(|e| ReplyError::Store(e.to_string()))?;
@@ -790,7 +813,7 @@ impl ChannelService {
         r.attempts += 1;
         let result = outbound::target(&self.store, &cfg, &r.conversation)
             .map_err(|e| outbound::SendError { retry: false, message: e })
-            .and_then(|t| outbound::send(&cfg, &t, &r.text, r.id));
+            .and_then(|t| outbound::send(&cfg, &t, &r.text, r.id, r.template.as_ref()));
         match result {
             Ok(sent) => {
                 r.state = ReplyState::Sent;

@@ -45,6 +45,19 @@ pub struct Reply {
     pub last_error: Option<String>,
     /// The channel's id of the sent message (also the message event's id).
     pub channel_message_id: Option<String>,
+    /// A pre-approved message template (WhatsApp, outside its 24-hour window).
+    pub template: Option<Template>,
+}
+
+/// A WhatsApp message template: its name, language and body parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Template {
+    pub name: String,
+    /// The template's language code, e.g. `pt_BR`, `zh_CN`, `en_US`.
+    pub language: String,
+    /// Values of the body's `{{1}}`, `{{2}}`, ...
+    #[serde(default)]
+    pub parameters: Vec<String>,
 }
 
 impl Store {

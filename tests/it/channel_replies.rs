@@ -103,6 +103,19 @@ fn a_whatsapp_reply_is_retried_after_a_500_and_recorded_once() {
     let (s, e) = reply(&app, &admin, "wa:5511000000000", json!({"text": "Desculpe a demora", "agent": "a-01"}));
     assert_eq!(s, 409, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("24 hours"), "{e}");
+    // ...while an approved template may go.
+    let tpl = json!({"agent": "a-01", "template": {"name": "order_update", "language": "pt_BR", "parameters": ["Ana", "88231"]}});
+    let (s, r) = reply(&app, &admin, "wa:5511000000000", tpl);
+    assert_eq!(s, 202, "{r}");
+    assert_eq!(r["text"], "[order_update] Ana · 88231");
+    wait_sent(&app, &admin, "wa:5511000000000", "wamid.OUT1");
+    let sent = mock.recorded().last().unwrap().json();
+    assert_eq!(
+        sent,
+        json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511000000000", "type": "template",
+               "template": {"name": "order_update", "language": {"code": "pt_BR"},
+                            "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "88231"}]}]}})
+    );
     // Bad requests say what is wrong.
     assert_eq!(reply(&app, &admin, "wa:5511912345678", json!({"text": "  "})).0, 400);
     assert_eq!(reply(&app, &admin, "wa:5511912345678", json!({"text": "hi"})).0, 400, "an admin must name the agent");
@@ -132,6 +145,12 @@ fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept
             (200, json!({"access_token": "WXTOKEN", "expires_in": 7200}).to_string())
         } else if p == "/cgi-bin/message/custom/send?access_token=WXTOKEN" {
             (200, json!({"errcode": 0, "errmsg": "ok"}).to_string())
+        } else if p == "/IGID1/messages" {
+            (200, json!({"recipient_id": "IGSID9", "message_id": "m_OUT_IG"}).to_string())
+        } else if p == "/cgi-bin/gettoken?corpid=wwCorp&corpsecret=corp-secret" {
+            (200, json!({"errcode": 0, "access_token": "KFTOKEN", "expires_in": 7200}).to_string())
+        } else if p == "/cgi-bin/kf/send_msg?access_token=KFTOKEN" {
+            (200, json!({"errcode": 0, "errmsg": "ok", "msgid": "MSG_OUT_KF"}).to_string())
         } else {
             (404, "{}".into())
         }
@@ -149,18 +168,34 @@ fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept
             "wx",
             json!({"kind": "wechat", "secret": "s", "account_id": "wxAPP", "access_token": "APPSECRET", "base_url": mock.base}),
         ),
+        (
+            "ig",
+            json!({"kind": "instagram", "secret": "s", "verify_token": "v", "access_token": "IG-TOKEN", "account_id": "IGID1", "base_url": mock.base}),
+        ),
+        (
+            "kf",
+            json!({"kind": "wecom_kf", "secret": "s", "aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "account_id": "wwCorp", "access_token": "corp-secret", "base_url": mock.base}),
+        ),
     ] {
         assert_eq!(send_json("PUT", &app.url(&format!("/api/v1/channels/{id}")), Some(&admin), &cfg).0, 200);
     }
     // Conversations as the channels' own messages would make them (imported: the same path in).
     let now = chrono::Utc::now().to_rfc3339();
-    let lines: String = [("tg:1111111", "telegram"), ("ln:U206d25c2ea6bd87c17655609a1c37cb8", "line"), ("fb:USER_ID", "messenger"), ("wx:oUser", "wechat"), ("tg:999", "telegram")]
+    let lines: String = [("tg:1111111", "telegram"), ("ln:U206d25c2ea6bd87c17655609a1c37cb8", "line"), ("fb:USER_ID", "messenger"), ("wx:oUser", "wechat"), ("tg:999", "telegram"), ("ig:IGSID9", "instagram"), ("kf:wkKF:wmCust", "wechat")]
         .iter()
         .map(|(c, ch)| format!("{{\"type\":\"message\",\"conversation\":\"{c}\",\"id\":\"in-1\",\"channel\":\"{ch}\",\"ts\":\"{now}\",\"sender\":\"customer\",\"text\":\"hello\"}}\n"))
         .collect();
     assert_eq!(post_bytes(&app.url("/api/v1/events"), &admin, lines.as_bytes()).0, 200);
 
-    for conv in ["tg:1111111", "ln:U206d25c2ea6bd87c17655609a1c37cb8", "fb:USER_ID", "wx:oUser", "tg:999"] {
+    for conv in [
+        "tg:1111111",
+        "ln:U206d25c2ea6bd87c17655609a1c37cb8",
+        "fb:USER_ID",
+        "wx:oUser",
+        "tg:999",
+        "ig:IGSID9",
+        "kf:wkKF:wmCust",
+    ] {
         let (s, r) = reply(&app, &admin, conv, json!({"text": "您好，请稍等", "agent": "a-07"}));
         assert_eq!(s, 202, "{conv}: {r}");
     }
@@ -168,6 +203,8 @@ fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept
     wait_sent(&app, &admin, "ln:U206d25c2ea6bd87c17655609a1c37cb8", "461230966842064897");
     wait_sent(&app, &admin, "fb:USER_ID", "m_OUT_FB");
     wait_sent(&app, &admin, "wx:oUser", "wechat-reply-4");
+    wait_sent(&app, &admin, "ig:IGSID9", "m_OUT_IG");
+    wait_sent(&app, &admin, "kf:wkKF:wmCust", "MSG_OUT_KF");
 
     let reqs = mock.recorded();
     let find = |p: &str| reqs.iter().filter(|r| r.path == p).cloned().collect::<Vec<_>>();
@@ -187,6 +224,19 @@ fn telegram_line_messenger_and_wechat_replies_use_each_api_and_a_refusal_is_kept
         json!({"recipient": {"id": "USER_ID"}, "message": {"text": "您好，请稍等"}, "messaging_type": "RESPONSE"})
     );
     assert!(reqs.iter().any(|r| r.path == "/cgi-bin/token?grant_type=client_credential&appid=wxAPP&secret=APPSECRET"));
+    let ig = &find("/IGID1/messages")[0];
+    assert_eq!(ig.header("authorization"), Some("Bearer IG-TOKEN"));
+    assert_eq!(
+        ig.json(),
+        json!({"recipient": {"id": "IGSID9"}, "message": {"text": "您好，请稍等"}, "messaging_type": "RESPONSE"})
+    );
+    let kf = find("/cgi-bin/kf/send_msg?access_token=KFTOKEN")[0].json();
+    assert_eq!(
+        (kf["touser"].as_str(), kf["open_kfid"].as_str(), kf["msgtype"].as_str()),
+        (Some("wmCust"), Some("wkKF"), Some("text"))
+    );
+    assert_eq!(kf["text"]["content"], "您好，请稍等");
+    assert!(kf["msgid"].as_str().is_some_and(|m| !m.is_empty()), "an idempotency id: {kf}");
     let wx = &find("/cgi-bin/message/custom/send?access_token=WXTOKEN")[0];
     assert_eq!(wx.json(), json!({"touser": "oUser", "msgtype": "text", "text": {"content": "您好，请稍等"}}));
 

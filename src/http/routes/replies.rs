@@ -24,7 +24,11 @@ impl From<ReplyError> for ApiError {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewReply {
+    /// The reply (for a template: how the record shows it; default: its name and parameters).
+    #[serde(default)]
     pub text: String,
+    /// WhatsApp only: a pre-approved template, what WhatsApp allows after its 24-hour window.
+    pub template: Option<crate::store::outbox::Template>,
     /// The agent it is sent as: required for users not linked to an agent;
     /// an agent user always replies as its own agent.
     pub agent: Option<String>,
@@ -70,11 +74,11 @@ pub async fn create(
     body: web::Json<NewReply>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let NewReply { text, agent } = body.into_inner();
+    let NewReply { text, agent, template } = body.into_inner();
     let actor = auth.actor();
     let reply = blocking(move || {
         let agent = replying_agent(&state, &auth, &id, agent)?;
-        state.channels.queue_reply(&actor, &id, &agent, &text).map_err(ApiError::from)
+        state.channels.queue_reply(&actor, &id, &agent, &text, template).map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(reply))
