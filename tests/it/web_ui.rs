@@ -307,6 +307,19 @@ fn admin_adds_a_user_sets_the_sla_and_verifies_the_audit_chain() {
     let (_, sla) = get(&app.url("/api/v1/settings/sla"), Some(&token));
     assert_eq!((sla["default_seconds"].as_i64(), sla["teams"]["cn-care"].as_i64()), (Some(120), Some(60)));
 
+    // A channel set up from the page: its webhook URL is shown, its secret never.
+    js(
+        &tab,
+        "{ const f = document.getElementById('channel-form'); f.elements.id.value = 'wa-main'; f.kind.value = 'whatsapp'; \
+         f.account_id.value = '1122334455667'; f.secret.value = 'app-secret-xyz'; f.verify_token.value = 'vt-1'; f.querySelector('button').click() }",
+    );
+    until(&tab, "document.querySelector('#channels tr[data-channel=wa-main]')");
+    let row = js(&tab, "document.querySelector('#channels tr[data-channel=wa-main]').textContent");
+    assert!(row.as_str().unwrap().contains("/hooks/whatsapp/wa-main"), "{row}");
+    assert!(!js(&tab, "document.body.innerHTML").as_str().unwrap().contains("app-secret-xyz"));
+    let (_, chans) = get(&app.url("/api/v1/channels"), Some(&token));
+    assert_eq!((chans[0]["id"].as_str(), chans[0]["secret_set"].as_bool()), (Some("wa-main"), Some(true)));
+
     js(&tab, "document.getElementById('verify').click()");
     let verdict = until(
         &tab,

@@ -1,5 +1,6 @@
-// Admin: users, API tokens, the business-hours schedule, SLA targets, and
-// the audit log with the chain's status and a verify button.
+// Admin: users, API tokens, channels (with the deliveries not understood),
+// the business-hours schedule, SLA targets, and the audit log with the
+// chain's status and a verify button.
 
 import { api, get, qs } from '../api.js';
 import { t, num, dateTime } from '../i18n.js';
@@ -15,7 +16,7 @@ function status(el, ok, msg) {
 
 export async function render(main) {
   main.append(h('h1', { 'data-i18n': 'admin.title' }));
-  const sections = [users, tokens, schedule, sla, audit];
+  const sections = [users, tokens, channels, schedule, sla, audit];
   for (const s of sections) {
     const box = h('section', { class: 'card admin' });
     main.append(box);
@@ -85,6 +86,59 @@ async function tokens(box) {
     revoke.addEventListener('click', async () => { await api('DELETE', '/tokens/' + encodeURIComponent(tk.id)); revoke.replaceWith(t('admin.revoked')); });
     return h('tr', {}, h('td', {}, tk.name), h('td', {}, tk.username), h('td', {}, dateTime(tk.created)), h('td', {}, tk.revoked ? t('admin.revoked') : revoke));
   }))), form, shown);
+}
+
+const KINDS = ['whatsapp', 'messenger', 'instagram', 'line', 'telegram', 'wechat', 'wecom_kf', 'email', 'webchat'];
+// Fields of a channel instance; secrets are write-only (left empty, the stored value stays).
+const FIELDS = [
+  ['account_id', false], ['secret', true], ['verify_token', true], ['access_token', true], ['aes_key', true],
+  ['base_url', false], ['smtp_url', true], ['imap_url', true], ['allowed_origins', false],
+];
+
+async function channels(box) {
+  const list = await get('/channels');
+  const msg = h('p', { role: 'status', id: 'channels-status' });
+  const secrets = (c) => ['secret', 'verify_token', 'access_token', 'aes_key', 'smtp_url', 'imap_url']
+    .filter((k) => c[k + '_set']).map((k) => t('ch.f.' + k)).join(', ');
+  const rows = list.map((c) => {
+    const del = h('button', { type: 'button', class: 'plain' }, t('ch.remove'));
+    del.addEventListener('click', async () => {
+      if (!confirm(t('ch.confirm', { id: c.id }))) return;
+      try { await api('DELETE', '/channels/' + encodeURIComponent(c.id)); location.reload(); } catch (e) { status(msg, false, e.message); }
+    });
+    return h('tr', { 'data-channel': c.id }, h('td', {}, c.id), h('td', {}, t('ch.kind.' + c.kind)),
+      h('td', {}, c.webhook_path ? h('code', {}, location.origin + c.webhook_path) : c.kind === 'webchat'
+        ? h('code', {}, `<script src="${location.origin}/widget.js" data-channel="${c.id}" async></script>`) : '–'),
+      h('td', {}, secrets(c) || '–'), h('td', {}, c.last_poll || ''), h('td', {}, del));
+  });
+  const id = h('input', { name: 'id', required: true, size: 10, pattern: '[A-Za-z0-9_-]{1,40}' });
+  const kind = h('select', { name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t('ch.kind.' + k))));
+  const inputs = FIELDS.map(([f, secret]) => h('label', {}, t('ch.f.' + f),
+    h('input', { name: f, size: 16, type: secret ? 'password' : 'text', autocomplete: 'off', placeholder: secret ? t('ch.keep') : '' })));
+  const form = h('form', { class: 'bar', id: 'channel-form' }, h('label', {}, t('ch.id'), id), h('label', {}, t('ch.kind'), kind), inputs,
+    h('button', { type: 'submit' }, t('admin.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { kind: kind.value };
+    for (const [f] of FIELDS) {
+      const v = form.elements[f].value.trim();
+      if (!v) continue;
+      body[f] = f === 'allowed_origins' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
+    }
+    try { await api('PUT', '/channels/' + encodeURIComponent(id.value), body); location.reload(); }
+    catch (err) { status(msg, false, err.message); }
+  });
+  const inbox = await get('/channels-inbox?show=problems&limit=20');
+  const problems = h('ul', { id: 'inbox-problems' }, inbox.items.map((i) => h('li', {},
+    h('strong', {}, '#' + i.seq), ' ', i.channel, ' · ', dateTime(i.received), ' · ', t('ch.state.' + i.state), ': ',
+    [...((i.outcome && i.outcome.unknown) || []), (i.outcome && i.outcome.error) || ''].filter(Boolean).join('; '))));
+  box.append(h('h2', {}, t('ch.title')),
+    h('div', { class: 'heat-wrap' }, h('table', { id: 'channels' },
+      h('thead', {}, h('tr', {}, ['ch.id', 'ch.kind', 'ch.url', 'ch.secrets', 'ch.poll', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
+      h('tbody', {}, rows))),
+    form, msg,
+    h('h3', {}, t('ch.inbox', { total: num(inbox.total), pending: num(inbox.pending) })),
+    inbox.items.length ? problems : h('p', { class: 'muted' }, t('ch.noproblems')));
 }
 
 async function schedule(box) {
