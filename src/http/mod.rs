@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(metrics::conversation_figures)
             .service(conversations::get)
             .service(directory::agents)
+            .service(directory::put_agent)
             .service(directory::contacts)
             .service(directory::contact)
             .service(users::list)

@@ -22,6 +22,7 @@ use super::routes::*;
         conversations::list,
         conversations::get,
         directory::agents,
+        directory::put_agent,
         directory::contacts,
         directory::contact,
         users::list,

@@ -307,6 +307,27 @@ fn admin_adds_a_user_sets_the_sla_and_verifies_the_audit_chain() {
     let (_, sla) = get(&app.url("/api/v1/settings/sla"), Some(&token));
     assert_eq!((sla["default_seconds"].as_i64(), sla["teams"]["cn-care"].as_i64()), (Some(120), Some(60)));
 
+    // An agent added to a team from the page, then moved and deactivated: the directory follows.
+    js(
+        &tab,
+        "{ const f = document.getElementById('add-agent'); f.agent_id.value = 'a-new'; f.agent_name.value = '李雷'; \
+         f.agent_team.value = 'cn-care'; f.querySelector('button').click() }",
+    );
+    until(&tab, "document.querySelector('#agents tr[data-agent=a-new]')");
+    js(
+        &tab,
+        "{ const r = document.querySelector('#agents tr[data-agent=a-new]'); const i = r.querySelectorAll('input'); \
+         i[1].value = 'sales-apac'; i[2].checked = false; r.querySelector('button').click() }",
+    );
+    until(&tab, "document.getElementById('agents-status').textContent === 'Saved.'");
+    let (_, agents) = get(&app.url("/api/v1/agents"), Some(&token));
+    let a = agents.as_array().unwrap().iter().find(|a| a["id"] == "a-new").expect("added").clone();
+    assert_eq!(
+        (a["name"].as_str(), a["team"].as_str(), a["active"].as_bool()),
+        (Some("李雷"), Some("sales-apac"), Some(false)),
+        "{a}"
+    );
+
     // A channel set up from the page: its webhook URL is shown, its secret never.
     js(
         &tab,

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 
 use super::{Paged, limit};
@@ -14,6 +14,53 @@ use crate::record::views::{AgentView, ContactView, ConversationView};
 pub async fn agents(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
     let list = blocking(move || state.store.agents()).await?;
     Ok(HttpResponse::Ok().json(list.iter().map(AgentView::from).collect::<Vec<_>>()))
+}
+
+/// Fields of an agent to set; those left out keep their value.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AgentUpdate {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// `support`, `sales` or `ops`.
+    pub role: Option<String>,
+    pub team: Option<String>,
+    /// False when the agent leaves: its conversations stay with the company.
+    pub active: Option<bool>,
+}
+
+/// Adds or changes an agent (admins and managers). Stored as an `agent` record
+/// of the event format, through the same path as an import, and audited.
+#[utoipa::path(put, path = "/api/v1/agents/{id}", tag = "directory", request_body = AgentUpdate,
+    responses((status = 200, body = AgentView), (status = 400, body = crate::http::error::ErrorBody)))]
+#[put("/agents/{id}")]
+pub async fn put_agent(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: web::Json<AgentUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let (id, u) = (id.into_inner(), body.into_inner());
+    let mut m = serde_json::Map::new();
+    m.insert("type".into(), "agent".into());
+    m.insert("id".into(), id.clone().into());
+    for (k, v) in [("name", u.name), ("email", u.email), ("role", u.role), ("team", u.team)] {
+        if let Some(v) = v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+            m.insert(k.into(), v.into());
+        }
+    }
+    if let Some(a) = u.active {
+        m.insert("active".into(), a.into());
+    }
+    let record = crate::domain::parse::parse_object(&mut m).map_err(|e| ApiError::bad(e.0))?;
+    let spec = crate::store::AuditSpec::new(&auth.actor(), "agent.set", format!("agent:{id}"));
+    let agent = blocking(move || {
+        state.store.write(spec, |tx| tx.append(vec![record]).map(|_| ()))?;
+        state.store.agent(&id)
+    })
+    .await?
+    .ok_or_else(|| ApiError::internal("the agent was not stored"))?;
+    Ok(HttpResponse::Ok().json(AgentView::from(&agent)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

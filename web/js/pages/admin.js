@@ -16,7 +16,7 @@ function status(el, ok, msg) {
 
 export async function render(main) {
   main.append(h('h1', { 'data-i18n': 'admin.title' }));
-  const sections = [users, tokens, channels, schedule, sla, audit];
+  const sections = [users, agents, tokens, channels, schedule, sla, audit];
   for (const s of sections) {
     const box = h('section', { class: 'card admin' });
     main.append(box);
@@ -69,6 +69,52 @@ async function users(box) {
   });
   box.append(h('h2', {}, t('admin.users')), h('div', { class: 'heat-wrap' }, h('table', { id: 'users' },
     h('thead', {}, h('tr', {}, ['admin.username', 'admin.role', 'admin.agent', 'admin.state', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))), tbody)), form, msg);
+}
+
+const AGENT_ROLES = ['support', 'sales', 'ops'];
+
+// Agents and teams: a team is the `team` of its agents; an agent who leaves is
+// deactivated, never deleted, and its conversations stay.
+async function agents(box) {
+  const list = await get('/agents');
+  const msg = h('p', { role: 'status', id: 'agents-status' });
+  const teams = [...new Set(list.map((a) => a.team).filter(Boolean))].sort();
+  const teamList = h('datalist', { id: 'team-names' }, teams.map((tm) => h('option', { value: tm })));
+  const roleSelect = (cur, label) => h('select', { 'aria-label': label }, h('option', { value: '' }, '–'),
+    AGENT_ROLES.map((r) => h('option', { value: r, selected: r === cur }, t('role.' + r))));
+  const rows = list.map((a) => {
+    const name = h('input', { value: a.name || '', size: 12, 'aria-label': t('ag.name') + ' ' + a.id });
+    const team = h('input', { value: a.team || '', size: 10, list: 'team-names', 'aria-label': t('ag.team') + ' ' + a.id });
+    const role = roleSelect(a.role, t('ag.role') + ' ' + a.id);
+    const active = h('input', { type: 'checkbox', checked: a.active, 'aria-label': t('ag.active') + ' ' + a.id });
+    const save = h('button', { type: 'button', class: 'plain' }, t('admin.save'));
+    save.addEventListener('click', async () => {
+      try {
+        await api('PUT', '/agents/' + encodeURIComponent(a.id), { name: name.value, team: team.value, role: role.value || undefined, active: active.checked });
+        status(msg, true, t('admin.saved'));
+      } catch (e) { status(msg, false, e.message); }
+    });
+    return h('tr', { 'data-agent': a.id }, h('td', {}, h('a', { href: '#/agent/' + encodeURIComponent(a.id) }, a.id)), h('td', {}, name),
+      h('td', {}, team), h('td', {}, role), h('td', {}, active), h('td', {}, save));
+  });
+  const id = h('input', { name: 'agent_id', required: true, size: 8 });
+  const name = h('input', { name: 'agent_name', size: 12 });
+  const team = h('input', { name: 'agent_team', size: 10, list: 'team-names' });
+  const role = roleSelect('support', t('ag.role'));
+  role.name = 'agent_role';
+  const form = h('form', { class: 'bar', id: 'add-agent' }, h('label', {}, t('admin.agent'), id), h('label', {}, t('ag.name'), name),
+    h('label', {}, t('ag.team'), team), h('label', {}, t('ag.role'), role), h('button', { type: 'submit' }, t('ag.add')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api('PUT', '/agents/' + encodeURIComponent(id.value.trim()), { name: name.value, team: team.value, role: role.value || undefined, active: true });
+      location.reload();
+    } catch (err) { status(msg, false, err.message); }
+  });
+  box.append(h('h2', {}, t('ag.title')), teamList, h('p', { class: 'muted' }, t('ag.teams', { teams: teams.join(', ') || '–' })),
+    h('div', { class: 'heat-wrap' }, h('table', { id: 'agents' },
+      h('thead', {}, h('tr', {}, ['admin.agent', 'ag.name', 'ag.team', 'ag.role', 'ag.active', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
+      h('tbody', {}, rows))), form, msg);
 }
 
 async function tokens(box) {
