@@ -3,6 +3,7 @@
 
 mod common;
 
+mod accessibility;
 mod auth_api;
 mod channel_fixtures;
 mod channel_replies;

@@ -116,7 +116,8 @@ function series(groups, drill) {
   const bw = (W - pad) / Math.max(1, vals.length);
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  svg.setAttribute('role', 'img');
+  // A group, not an image: its bars are links (an image's content is not reachable).
+  svg.setAttribute('role', 'group');
   svg.setAttribute('aria-label', t('dash.series'));
   groups.forEach((g, i) => {
     const v = g.metrics.new_conversations;
@@ -133,6 +134,7 @@ function series(groups, drill) {
     // Every bar is a link to the conversations behind it.
     const link = document.createElementNS(svg.namespaceURI, 'a');
     link.setAttribute('href', drill('new_conversations', 'day', g.group));
+    link.setAttribute('aria-label', title.textContent);
     link.append(rect);
     svg.append(link);
   });
