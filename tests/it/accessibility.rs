@@ -136,6 +136,37 @@ fn every_page_in_both_languages_passes_the_wcag_a_and_aa_rules_of_axe() {
         }
     }
     assert!(found.is_empty(), "{} accessibility violations:\n{}", found.len(), found.join("\n"));
+
+    // At phone width the dashboard still fits: nothing wider than the screen but the heatmap's own scroller.
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    tab.call_method(SetDeviceMetricsOverride {
+        width: 390,
+        height: 844,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    let (s, _) = send_json("PATCH", &app.url("/api/v1/users/admin"), Some(&admin), &json!({"locale": "en"}));
+    assert_eq!(s, 200);
+    tab.navigate_to("about:blank").unwrap();
+    tab.navigate_to(&format!("{}/#/overview?{PERIOD}", app.base)).unwrap();
+    wait_for(&tab, "document.querySelector('[data-kpi=\"kpi.new\"] .value')", "overview at phone width");
+    assert_eq!(
+        js(&tab, "document.documentElement.scrollWidth <= window.innerWidth"),
+        json!(true),
+        "the page scrolls sideways at phone width"
+    );
+    shot(&tab, "overview-phone-en");
 }
 
 /// Whether the text holds something shaped like an i18n key (`word.word`, lower case, no space).
