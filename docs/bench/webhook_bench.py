@@ -15,7 +15,6 @@ X-Hub-Signature-256 over its exact bytes. JSON on stdout, progress on stderr.
 import argparse
 import hashlib
 import hmac
-import http.cookiejar
 import json
 import os
 import re
@@ -26,6 +25,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from search_bench import Client, log  # noqa: E402 - the same sign-in and logging
 
 LUA = r"""
 local lines, n, i = {}, 0, 0
@@ -50,23 +52,6 @@ function request()
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Hub-Signature-256"] = sig}, body)
 end
 """
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-class Client:
-    def __init__(self, base, user, password):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        body = json.dumps({"username": user, "password": password}).encode()
-        req = urllib.request.Request(base + "/api/v1/auth/signin", body, {"Content-Type": "application/json"})
-        self.opener.open(req).read()
-
-    def get_json(self, path):
-        with self.opener.open(self.base + path) as r:
-            return json.loads(r.read())
 
 
 RUN = str(int(time.time()))

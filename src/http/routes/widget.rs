@@ -85,6 +85,20 @@ pub struct Since {
     pub after: Option<u64>,
 }
 
+/// The page's origin and the visitor's conversation, or the refusal to send.
+fn visitor_conversation(
+    state: &AppState,
+    req: &HttpRequest,
+    channel: &str,
+    visitor: &str,
+) -> Result<(String, Option<String>), HttpResponse> {
+    let o = origin(req);
+    match state.channels.widget_conversation(channel, o.as_deref(), visitor) {
+        Ok(c) => Ok((c, o)),
+        Err(e) => Err(refused(e, &o)),
+    }
+}
+
 /// The visitor's conversation so far (the stream's fallback).
 pub async fn history(
     state: web::Data<AppState>,
@@ -92,10 +106,9 @@ pub async fn history(
     channel: web::Path<String>,
     q: web::Query<Since>,
 ) -> HttpResponse {
-    let o = origin(&req);
-    let conv = match state.channels.widget_conversation(&channel, o.as_deref(), &q.visitor) {
-        Ok(c) => c,
-        Err(e) => return refused(e, &o),
+    let (conv, o) = match visitor_conversation(&state, &req, &channel, &q.visitor) {
+        Ok(x) => x,
+        Err(refusal) => return refusal,
     };
     let (ch, after) = (state.channels.clone(), q.after.unwrap_or(0));
     match web::block(move || ch.widget_history(&conv, after)).await {
@@ -116,10 +129,9 @@ pub async fn stream(
     channel: web::Path<String>,
     q: web::Query<Since>,
 ) -> HttpResponse {
-    let o = origin(&req);
-    let conv = match state.channels.widget_conversation(&channel, o.as_deref(), &q.visitor) {
-        Ok(c) => c,
-        Err(e) => return refused(e, &o),
+    let (conv, o) = match visitor_conversation(&state, &req, &channel, &q.visitor) {
+        Ok(x) => x,
+        Err(refusal) => return refusal,
     };
     // A reconnecting EventSource says where it stopped.
     let resume = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
