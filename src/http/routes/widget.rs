@@ -95,7 +95,7 @@ fn visitor_conversation(
     let o = origin(req);
     match state.channels.widget_conversation(channel, o.as_deref(), visitor) {
         Ok(c) => Ok((c, o)),
-        Err(e) => Err(refused(e, &o)),
+        Err(e) => Err(Box::new(refused(e, &o))),
     }
 }
 
@@ -108,7 +108,7 @@ pub async fn history(
 ) -> HttpResponse {
     let (conv, o) = match visitor_conversation(&state, &req, &channel, &q.visitor) {
         Ok(x) => x,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let (ch, after) = (state.channels.clone(), q.after.unwrap_or(0));
     match web::block(move || ch.widget_history(&conv, after)).await {
@@ -131,7 +131,7 @@ pub async fn stream(
 ) -> HttpResponse {
     let (conv, o) = match visitor_conversation(&state, &req, &channel, &q.visitor) {
         Ok(x) => x,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     // A reconnecting EventSource says where it stopped.
     let resume = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
