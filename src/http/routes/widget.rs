@@ -91,7 +91,7 @@ fn visitor_conversation(
     req: &HttpRequest,
     channel: &str,
     visitor: &str,
-) -> Result<(String, Option<String>), HttpResponse> {
+) -> Result<(String, Option<String>), Box<HttpResponse>> {
     let o = origin(req);
     match state.channels.widget_conversation(channel, o.as_deref(), visitor) {
         Ok(c) => Ok((c, o)),
