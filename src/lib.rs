@@ -13,6 +13,7 @@ pub mod http;
 pub mod ingest;
 pub mod logging;
 pub mod metrics;
+pub mod qa;
 pub mod record;
 pub mod search;
 pub mod store;

@@ -16,6 +16,7 @@ use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 use crate::channels::service::ChannelService;
 use crate::metrics::runner::Runner;
 use crate::metrics::service::MetricsService;
+use crate::qa::service::QaService;
 use crate::search::service::SearchService;
 use crate::store::Store;
 use error::{ApiError, Code};
@@ -32,6 +33,7 @@ pub struct AppState {
     pub search: Arc<SearchService>,
     /// Started by `serve` (see `ChannelService::start`); until then webhooks answer 503.
     pub channels: Arc<ChannelService>,
+    pub qa: Arc<QaService>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             search: SearchService::new(store.clone(), &crate::search::index::dir_of(&data_dir)),
             metrics: MetricsService::new(store.clone()),
             channels: ChannelService::new(store.clone()),
+            qa: QaService::new(store.clone()),
             store,
             session_hours,
             metric_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
@@ -95,6 +98,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(channels::inbox)
             .service(channels::import_email)
             .service(attachments::get)
+            .service(qa::scorecards)
+            .service(qa::scorecard)
+            .service(qa::save_scorecard)
+            .service(qa::create_review)
+            .service(qa::reviews)
+            .service(qa::iqs)
             .service(replies::create)
             .service(replies::list)
             .service(replies::retry)

@@ -15,6 +15,7 @@ pub mod facts;
 pub mod feed;
 pub mod inbox;
 pub mod outbox;
+pub mod qa;
 pub mod queries;
 pub mod reindex;
 pub mod settings;
@@ -125,6 +126,8 @@ impl Store {
             txn.open_table(outbox::OUTBOX_OPEN)?;
             txn.open_table(attachments::ATTACHMENTS)?;
             txn.open_table(attachments::ATTACHMENTS_PENDING)?;
+            txn.open_table(qa::QA_SCORECARDS)?;
+            txn.open_table(qa::QA_REVIEWS)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;

@@ -59,6 +59,9 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/channels-inbox",
         "/api/v1/channels/{id}/email",
         "/api/v1/agents/{id}",
+        "/api/v1/qa/scorecards/{id}",
+        "/api/v1/qa/reviews",
+        "/api/v1/qa/iqs",
         "/api/v1/attachments/{channel}/{reference}",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");

@@ -14,6 +14,7 @@ mod imap_poll;
 mod layering;
 mod metrics_api;
 mod mock_http;
+mod qa_api;
 mod record_api;
 mod search_api;
 mod search_index;

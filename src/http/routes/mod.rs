@@ -10,6 +10,7 @@ pub mod events;
 pub mod health;
 pub mod hooks;
 pub mod metrics;
+pub mod qa;
 pub mod replies;
 pub mod search;
 pub mod settings;

@@ -1,0 +1,146 @@
+//! `/qa/…`: scorecards, reviews and the internal quality score (IQS).
+
+use actix_web::{HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+
+use super::time_param;
+use crate::domain::UserRole;
+use crate::http::AppState;
+use crate::http::error::{ApiError, Code, blocking};
+use crate::http::extract::Auth;
+use crate::qa::review::{NewReview, Review};
+use crate::qa::scorecard::{Scorecard, ScorecardDraft};
+use crate::qa::service::{IqsRow, QaError, ReviewFilter, Viewer};
+
+impl From<QaError> for ApiError {
+    fn from(e: QaError) -> Self {
+        match e {
+            QaError::Invalid(m) => ApiError::bad(m),
+            QaError::NotFound(m) => ApiError::new(Code::NotFound, format!("no such {m}")),
+            QaError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Those who review: admins, managers and QA.
+const REVIEWERS: &[UserRole] = &[UserRole::Admin, UserRole::Manager, UserRole::Qa];
+
+fn viewer(auth: &Auth) -> Viewer {
+    match auth.who.role {
+        UserRole::Agent => Viewer::Agent(auth.who.agent.clone().unwrap_or_default()),
+        _ => Viewer::All,
+    }
+}
+
+/// The latest version of every scorecard.
+#[utoipa::path(get, path = "/api/v1/qa/scorecards", tag = "qa", responses((status = 200, body = Vec<Scorecard>)))]
+#[get("/qa/scorecards")]
+pub async fn scorecards(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
+    let list = blocking(move || state.qa.scorecards()).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct VersionQuery {
+    /// A past version (default: the latest).
+    pub version: Option<u32>,
+}
+
+/// One scorecard, at its latest or a given version.
+#[utoipa::path(get, path = "/api/v1/qa/scorecards/{id}", tag = "qa", params(VersionQuery),
+    responses((status = 200, body = Scorecard), (status = 404, body = crate::http::error::ErrorBody)))]
+#[get("/qa/scorecards/{id}")]
+pub async fn scorecard(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    id: web::Path<String>,
+    q: web::Query<VersionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let v = q.version;
+    let card = blocking(move || state.qa.scorecard(&id, v)).await?;
+    Ok(HttpResponse::Ok().json(card))
+}
+
+/// Creates a scorecard, or saves a new version of it (past reviews keep theirs).
+#[utoipa::path(put, path = "/api/v1/qa/scorecards/{id}", tag = "qa", request_body = ScorecardDraft,
+    responses((status = 200, body = Scorecard), (status = 400, body = crate::http::error::ErrorBody)))]
+#[put("/qa/scorecards/{id}")]
+pub async fn save_scorecard(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: web::Json<ScorecardDraft>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager, UserRole::Qa])?;
+    let actor = auth.actor();
+    let card = blocking(move || state.qa.save_scorecard(&actor, &id, body.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(card))
+}
+
+/// Scores a conversation (or one message) against a scorecard's latest version.
+#[utoipa::path(post, path = "/api/v1/qa/reviews", tag = "qa", request_body = NewReview,
+    responses((status = 201, body = Review), (status = 400, body = crate::http::error::ErrorBody)))]
+#[post("/qa/reviews")]
+pub async fn create_review(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<NewReview>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let (actor, reviewer) = (auth.actor(), auth.who.username.clone());
+    let r = blocking(move || state.qa.review(&actor, &reviewer, body.into_inner())).await?;
+    Ok(HttpResponse::Created().json(r))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReviewQuery {
+    pub agent: Option<String>,
+    pub team: Option<String>,
+    pub conversation: Option<String>,
+    /// Reviews made in [from, to): RFC 3339 or YYYY-MM-DD.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// For `/qa/iqs`: `agent` or `team`.
+    pub group_by: Option<String>,
+}
+
+impl ReviewQuery {
+    fn filter(&self) -> Result<ReviewFilter, ApiError> {
+        Ok(ReviewFilter {
+            agent: self.agent.clone(),
+            team: self.team.clone(),
+            conversation: self.conversation.clone(),
+            from: time_param("from", &self.from)?,
+            to: time_param("to", &self.to)?,
+        })
+    }
+}
+
+/// Reviews, newest first. An agent sees the reviews of its own work.
+#[utoipa::path(get, path = "/api/v1/qa/reviews", tag = "qa", params(ReviewQuery), responses((status = 200, body = Vec<Review>)))]
+#[get("/qa/reviews")]
+pub async fn reviews(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (f, v) = (q.filter()?, viewer(&auth));
+    let list = blocking(move || state.qa.reviews(&v, &f)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IqsAnswer {
+    pub overall: IqsRow,
+    pub groups: Vec<IqsRow>,
+}
+
+/// The internal quality score: the mean of the review scores, overall and per agent or team,
+/// with each category's mean.
+#[utoipa::path(get, path = "/api/v1/qa/iqs", tag = "qa", params(ReviewQuery), responses((status = 200, body = IqsAnswer)))]
+#[get("/qa/iqs")]
+pub async fn iqs(state: web::Data<AppState>, auth: Auth, q: web::Query<ReviewQuery>) -> Result<HttpResponse, ApiError> {
+    let (f, v, g) = (q.filter()?, viewer(&auth), q.group_by.clone());
+    let (overall, groups) = blocking(move || state.qa.iqs(&v, &f, g.as_deref())).await?;
+    Ok(HttpResponse::Ok().json(IqsAnswer { overall, groups }))
+}

@@ -1,0 +1,260 @@
+//! The QA service: scorecards and their versions, reviews, and IQS.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::review::{NewReview, Review};
+use super::score::{iqs, score};
+use super::scorecard::{Scorecard, ScorecardDraft};
+use crate::domain::time::{Millis, format_rfc3339, now_ms};
+use crate::domain::{Body, Sender};
+use crate::store::codec::{decode, encode};
+use crate::store::{Actor, AuditSpec, Store, StoreError};
+
+#[derive(Debug)]
+pub enum QaError {
+    Invalid(String),
+    NotFound(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for QaError {
+    fn from(e: StoreError) -> Self {
+        QaError::Store(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, QaError>;
+
+/// Who is asking for reviews: everything, or one agent's own.
+pub enum Viewer {
+    All,
+    Agent(String),
+}
+
+/// Which reviews.
+#[derive(Default)]
+pub struct ReviewFilter {
+    pub agent: Option<String>,
+    pub team: Option<String>,
+    pub conversation: Option<String>,
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+}
+
+/// IQS of one group (an agent, a team, or everything).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IqsRow {
+    /// The agent or team; null for the whole selection.
+    pub group: Option<String>,
+    /// Mean of the review scores, 0-100; null without a scored review.
+    pub iqs: Option<f64>,
+    pub reviews: usize,
+    /// Mean score of each category over these reviews (N/A left out).
+    pub categories: BTreeMap<String, f64>,
+}
+
+pub struct QaService {
+    store: Arc<Store>,
+}
+
+impl QaService {
+    pub fn new(store: Arc<Store>) -> Arc<QaService> {
+        Arc::new(QaService { store })
+    }
+
+    fn versions(&self) -> Result<Vec<Scorecard>> {
+        self.store
+            .qa_scorecards()?
+            .into_iter()
+            .map(|(_, _, b)| decode(&b, "scorecard").map_err(QaError::from))
+            .collect()
+    }
+
+    /// The latest version of every scorecard.
+    pub fn scorecards(&self) -> Result<Vec<Scorecard>> {
+        let mut latest: BTreeMap<String, Scorecard> = BTreeMap::new();
+        for s in self.versions()? {
+            latest.insert(s.id.clone(), s);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// A scorecard's version (the latest when `version` is None).
+    pub fn scorecard(&self, id: &str, version: Option<u32>) -> Result<Scorecard> {
+        self.versions()?
+            .into_iter()
+            .filter(|s| s.id == id && version.is_none_or(|v| s.version == v))
+            .max_by_key(|s| s.version)
+            .ok_or_else(|| {
+                QaError::NotFound(format!(
+                    "scorecard {id}{}",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                ))
+            })
+    }
+
+    /// Creates a scorecard (version 1) or a new version of an existing one.
+    pub fn save_scorecard(&self, actor: &Actor, id: &str, draft: ScorecardDraft) -> Result<Scorecard> {
+        if id.is_empty() || id.len() > 40 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(QaError::Invalid(format!("scorecard id {id:?} must be 1-40 letters, digits, '-' or '_'")));
+        }
+        draft.validate().map_err(QaError::Invalid)?;
+        let version = match self.scorecard(id, None) {
+            Ok(s) => s.version + 1,
+            Err(QaError::NotFound(_)) => 1,
+            Err(e) => return Err(e),
+        };
+        let card = Scorecard {
+            id: id.into(),
+            version,
+            name: draft.name,
+            sections: draft.sections,
+            created: format_rfc3339(now_ms()),
+            created_by: actor.who.clone(),
+        };
+        let spec =
+            AuditSpec::new(actor, "qa.scorecard", format!("scorecard:{id}")).detail(format!("version {version}"));
+        self.store.qa_put_scorecard(spec, id, version, &encode(&card))?;
+        Ok(card)
+    }
+
+    /// The agent who sent the most messages in the conversation (ties: the first to send).
+    fn main_agent(&self, conversation: &str) -> Result<String> {
+        let events = self
+            .store
+            .conversation_events(conversation)?
+            .ok_or_else(|| QaError::NotFound(format!("conversation {conversation}")))?;
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for (_, e) in &events {
+            if let Body::Message { sender: Sender::Agent, agent: Some(a), .. } = &e.body {
+                match counts.iter_mut().find(|(x, _)| x == a) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((a.clone(), 1)),
+                }
+            }
+        }
+        let best = counts.iter().map(|c| c.1).max().unwrap_or(0);
+        counts
+            .into_iter()
+            .find(|c| c.1 == best && best > 0)
+            .map(|c| c.0)
+            .ok_or_else(|| QaError::Invalid("no agent answered in this conversation: name the `reviewee`".into()))
+    }
+
+    /// Scores and stores a review against the scorecard's latest version.
+    pub fn review(&self, actor: &Actor, reviewer: &str, r: NewReview) -> Result<Review> {
+        let card = self.scorecard(&r.scorecard, None)?;
+        if self.store.conversation(&r.conversation)?.is_none() {
+            return Err(QaError::NotFound(format!("conversation {}", r.conversation)));
+        }
+        let reviewee = match r.reviewee.filter(|a| !a.is_empty()) {
+            Some(a) => a,
+            None => self.main_agent(&r.conversation)?,
+        };
+        let scored = score(&card, &r.answers).map_err(QaError::Invalid)?;
+        let now = now_ms();
+        let review = Review {
+            id: 0,
+            conversation: r.conversation.clone(),
+            message: r.message,
+            scorecard: card.id.clone(),
+            version: card.version,
+            reviewer: reviewer.into(),
+            reviewee,
+            answers: r.answers,
+            comment: r.comment,
+            categories: scored.categories,
+            score: scored.score,
+            critical_failed: scored.critical_failed,
+            created: format_rfc3339(now),
+            created_ms: now,
+        };
+        let spec = AuditSpec::new(actor, "qa.review", format!("conversation:{}", r.conversation)).detail(format!(
+            "{} v{} → {}: {:?}",
+            card.id,
+            card.version,
+            review.reviewee,
+            review.score.map(|s| (s * 100.0).round() / 100.0)
+        ));
+        let mut stored = review.clone();
+        let id = self.store.qa_add_review(spec, |id| {
+            stored.id = id;
+            encode(&stored)
+        })?;
+        Ok(Review { id, ..review })
+    }
+
+    /// Reviews matching the filter that the viewer may see, newest first.
+    pub fn reviews(&self, viewer: &Viewer, f: &ReviewFilter) -> Result<Vec<Review>> {
+        let teams: HashMap<String, Option<String>> = self.store.agents()?.into_iter().map(|a| (a.id, a.team)).collect();
+        let mut out = Vec::new();
+        for (_, b) in self.store.qa_reviews()? {
+            let r: Review = decode(&b, "review")?;
+            let visible = match viewer {
+                Viewer::All => true,
+                Viewer::Agent(a) => &r.reviewee == a,
+            };
+            let team = teams.get(&r.reviewee).cloned().flatten();
+            if visible
+                && f.agent.as_ref().is_none_or(|a| a == &r.reviewee)
+                && f.team.as_ref().is_none_or(|t| team.as_ref() == Some(t))
+                && f.conversation.as_ref().is_none_or(|c| c == &r.conversation)
+                && f.from.is_none_or(|t| r.created_ms >= t)
+                && f.to.is_none_or(|t| r.created_ms < t)
+            {
+                out.push(r);
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// IQS overall and per `group_by` (`agent` or `team`).
+    pub fn iqs(&self, viewer: &Viewer, f: &ReviewFilter, group_by: Option<&str>) -> Result<(IqsRow, Vec<IqsRow>)> {
+        let reviews = self.reviews(viewer, f)?;
+        let teams: HashMap<String, Option<String>> = self.store.agents()?.into_iter().map(|a| (a.id, a.team)).collect();
+        let key = |r: &Review| -> Option<String> {
+            match group_by {
+                Some("agent") => Some(r.reviewee.clone()),
+                Some("team") => teams.get(&r.reviewee).cloned().flatten(),
+                _ => None,
+            }
+        };
+        if let Some(g) = group_by
+            && g != "agent"
+            && g != "team"
+        {
+            return Err(QaError::Invalid(format!("group_by {g:?} is not agent or team")));
+        }
+        let overall = row(None, &reviews.iter().collect::<Vec<_>>());
+        let mut groups: BTreeMap<Option<String>, Vec<&Review>> = BTreeMap::new();
+        if group_by.is_some() {
+            for r in &reviews {
+                groups.entry(key(r)).or_default().push(r);
+            }
+        }
+        Ok((overall, groups.into_iter().map(|(g, rs)| row(g, &rs)).collect()))
+    }
+}
+
+fn row(group: Option<String>, reviews: &[&Review]) -> IqsRow {
+    let mut per: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    for r in reviews {
+        for (c, s) in &r.categories {
+            if let Some(s) = s {
+                let e = per.entry(c.clone()).or_default();
+                e.0 += s;
+                e.1 += 1;
+            }
+        }
+    }
+    IqsRow {
+        group,
+        iqs: iqs(reviews.iter().filter_map(|r| r.score)),
+        reviews: reviews.len(),
+        categories: per.into_iter().map(|(c, (sum, n))| (c, sum / n as f64)).collect(),
+    }
+}

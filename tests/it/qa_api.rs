@@ -1,0 +1,118 @@
+//! Quality review over HTTP: a versioned scorecard, reviews scored with the
+//! published formulas, IQS per agent and team, and who may see what.
+
+use chatledger::domain::UserRole;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn card(empathy_weight: f64) -> Value {
+    json!({"name": "Support quality", "sections": [
+        {"name": "Opening", "categories": [
+            {"id": "greeting", "name": "Greets the customer", "scale": "binary", "na_allowed": true}]},
+        {"name": "Handling", "categories": [
+            {"id": "empathy", "name": "Empathy", "scale": "five", "weight": empathy_weight},
+            {"id": "privacy", "name": "No customer data leaked", "scale": "binary", "critical": true}]}]})
+}
+
+fn answers(greeting: Option<u8>, empathy: u8, privacy: u8) -> Value {
+    json!([{"category": "greeting", "value": greeting}, {"category": "empathy", "value": empathy, "comment": "warm"}, {"category": "privacy", "value": privacy}])
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|x| (x - b).abs() < 1e-9)
+}
+
+#[test]
+fn reviews_are_scored_on_their_scorecard_version_and_add_up_to_iqs() {
+    let app = TestApp::start();
+    app.import_fixture("search_corpus.ndjson");
+    let qa = app.token_for("quinn", UserRole::Qa, None);
+    let (s, v1) = send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&qa), &card(2.0));
+    assert_eq!((s, v1["version"].as_u64()), (200, Some(1)), "{v1}");
+
+    let review = |conv: &str, a: Value, reviewee: Option<&str>| {
+        send_json(
+            "POST",
+            &app.url("/api/v1/qa/reviews"),
+            Some(&qa),
+            &json!({"conversation": conv, "scorecard": "support", "answers": a, "reviewee": reviewee}),
+        )
+    };
+    // s-01: greeting yes (100), empathy 4 of 5 (75, weight 2), privacy kept (100): (100 + 150 + 100) / 4 = 87.5.
+    let (s, r1) = review("s-01", answers(Some(1), 4, 1), None);
+    assert_eq!(s, 201, "{r1}");
+    assert!(close(&r1["score"], 87.5), "{r1}");
+    assert_eq!(r1["reviewee"], "a-zh1", "the agent who sent the most messages");
+    assert_eq!((r1["version"].as_u64(), r1["reviewer"].as_str()), (Some(1), Some("quinn")));
+    // s-03: greeting N/A (left out), empathy 2 of 5 (25 × 2), privacy kept: (50 + 100) / 3 = 50.
+    let (_, r2) = review("s-03", answers(None, 2, 1), None);
+    assert!(close(&r2["score"], 50.0), "{r2}");
+    // s-02: privacy broken, a critical category: the review is 0 whatever else.
+    let (_, r3) = review("s-02", answers(Some(1), 5, 0), None);
+    assert!(close(&r3["score"], 0.0) && r3["critical_failed"] == true, "{r3}");
+    assert_eq!(r3["reviewee"], "a-zh2");
+
+    // IQS: the mean of the review scores, per agent and per team.
+    let (_, iqs) = get(&app.url("/api/v1/qa/iqs?group_by=agent"), Some(&qa));
+    assert!(close(&iqs["overall"]["iqs"], (87.5 + 50.0 + 0.0) / 3.0), "{iqs}");
+    let zh1 = iqs["groups"].as_array().unwrap().iter().find(|g| g["group"] == "a-zh1").unwrap();
+    assert!(close(&zh1["iqs"], 68.75) && zh1["reviews"] == 2, "{zh1}");
+    assert!(close(&zh1["categories"]["empathy"], 50.0), "(75 + 25) / 2: {zh1}");
+    assert!(close(&zh1["categories"]["greeting"], 100.0), "N/A left out: {zh1}");
+    let (_, by_team) = get(&app.url("/api/v1/qa/iqs?group_by=team"), Some(&qa));
+    let care = by_team["groups"].as_array().unwrap().iter().find(|g| g["group"] == "cn-care").unwrap();
+    assert_eq!(care["reviews"], 3);
+
+    // A new version changes no past review; new reviews use it.
+    let (_, v2) = send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&qa), &card(1.0));
+    assert_eq!(v2["version"], 2);
+    let (_, old) = get(&app.url("/api/v1/qa/scorecards/support?version=1"), Some(&qa));
+    assert_eq!(old["sections"][1]["categories"][0]["weight"], 2.0);
+    let (_, r4) = review("s-05", answers(Some(1), 4, 1), None);
+    assert_eq!(r4["version"], 2);
+    assert!(close(&r4["score"], (100.0 + 75.0 + 100.0) / 3.0), "{r4}");
+    let (_, again) = get(&app.url("/api/v1/qa/reviews?conversation=s-01"), Some(&qa));
+    assert!(close(&again[0]["score"], 87.5) && again[0]["version"] == 1, "{again}");
+
+    // Errors say what is wrong.
+    let (s, e) = review("s-01", json!([{"category": "empathy", "value": 4}]), None);
+    assert!(s == 400 && e["error"]["message"].as_str().unwrap().contains("no answer"), "{e}");
+    let (s, e) = review("s-01", answers(Some(1), 6, 1), None);
+    assert!(s == 400 && e["error"]["message"].as_str().unwrap().contains("outside"), "{e}");
+    assert_eq!(review("nope", answers(Some(1), 4, 1), None).0, 404);
+    let (s, _) = send_json(
+        "POST",
+        &app.url("/api/v1/qa/reviews"),
+        Some(&qa),
+        &json!({"conversation": "s-01", "scorecard": "nope", "answers": []}),
+    );
+    assert_eq!(s, 404);
+    let (s, e) =
+        send_json("PUT", &app.url("/api/v1/qa/scorecards/bad"), Some(&qa), &json!({"name": "x", "sections": []}));
+    assert!(s == 400 && e["error"]["message"].as_str().unwrap().contains("at least one"), "{e}");
+
+    // An agent sees the reviews of its own work only, and cannot review.
+    let agent = app.token_for("li", UserRole::Agent, Some("a-zh2"));
+    let (_, mine) = get(&app.url("/api/v1/qa/reviews"), Some(&agent));
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["conversation"], "s-02");
+    let (_, mine) = get(&app.url("/api/v1/qa/iqs"), Some(&agent));
+    assert_eq!(mine["overall"]["reviews"], 1);
+    assert_eq!(review_as(&app, &agent), 403);
+
+    // Every scorecard version and review is in the audit trail.
+    let actions: Vec<String> = audit_actions(&app.store, 100).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "qa.scorecard").count(), 2);
+    assert_eq!(actions.iter().filter(|a| *a == "qa.review").count(), 4);
+}
+
+fn review_as(app: &TestApp, token: &str) -> u16 {
+    send_json(
+        "POST",
+        &app.url("/api/v1/qa/reviews"),
+        Some(token),
+        &json!({"conversation": "s-02", "scorecard": "support", "answers": answers(Some(1), 5, 1)}),
+    )
+    .0
+}
