@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::review::{NewReview, Review};
+use super::review::{Decision, Dispute, NewDispute, NewResolution, NewReview, Resolution, Review};
+use super::score::Answer;
 use super::score::{iqs, score};
 use super::scorecard::{Scorecard, ScorecardDraft};
 use crate::domain::time::{Millis, format_rfc3339, now_ms};
@@ -16,6 +17,7 @@ use crate::store::{Actor, AuditSpec, Store, StoreError};
 #[derive(Debug)]
 pub enum QaError {
     Invalid(String),
+    Forbidden(String),
     NotFound(String),
     Store(StoreError),
 }
@@ -171,6 +173,8 @@ impl QaService {
             critical_failed: scored.critical_failed,
             created: format_rfc3339(now),
             created_ms: now,
+            disputes: vec![],
+            calibration: None,
         };
         let spec = AuditSpec::new(actor, "qa.review", format!("conversation:{}", r.conversation)).detail(format!(
             "{} v{} → {}: {:?}",
@@ -185,6 +189,94 @@ impl QaService {
             encode(&stored)
         })?;
         Ok(Review { id, ..review })
+    }
+
+    fn load_review(&self, id: u64) -> Result<Review> {
+        let b = self.store.qa_review(id)?.ok_or_else(|| QaError::NotFound(format!("review {id}")))?;
+        Ok(decode(&b, "review")?)
+    }
+
+    /// The reviewee disputes a review, proposing other answers with a reason.
+    pub fn dispute(&self, actor: &Actor, agent: &str, id: u64, d: NewDispute) -> Result<Review> {
+        let mut r = self.load_review(id)?;
+        if r.reviewee != agent {
+            return Err(QaError::Forbidden("only the agent reviewed may dispute a review".into()));
+        }
+        if r.disputes.iter().any(|d| d.resolution.is_none()) {
+            return Err(QaError::Invalid(format!("review {id} already has an open dispute")));
+        }
+        if d.reason.trim().is_empty() || d.answers.is_empty() {
+            return Err(QaError::Invalid("a dispute needs the proposed `answers` and a `reason`".into()));
+        }
+        let card = self.scorecard(&r.scorecard, Some(r.version))?;
+        score(&card, &merged(&r.answers, &d.answers)).map_err(QaError::Invalid)?;
+        r.disputes.push(Dispute {
+            proposed: d.answers,
+            reason: d.reason.trim().into(),
+            by: agent.into(),
+            at: format_rfc3339(now_ms()),
+            resolution: None,
+        });
+        let spec = AuditSpec::new(actor, "qa.dispute", format!("review:{id}"))
+            .detail(r.disputes.last().map(|d| d.reason.clone()).unwrap_or_default());
+        self.store.qa_put_review(spec, id, &encode(&r))?;
+        Ok(r)
+    }
+
+    /// The reviewer (or a manager) accepts, partly accepts or rejects the open dispute.
+    pub fn resolve(
+        &self,
+        actor: &Actor,
+        user: &str,
+        may_overrule: bool,
+        id: u64,
+        res: NewResolution,
+    ) -> Result<Review> {
+        let mut r = self.load_review(id)?;
+        if r.reviewer != user && !may_overrule {
+            return Err(QaError::Forbidden("only the reviewer, a manager or an admin may resolve a dispute".into()));
+        }
+        let Some(open) = r.disputes.iter().position(|d| d.resolution.is_none()) else {
+            return Err(QaError::Invalid(format!("review {id} has no open dispute")));
+        };
+        if res.reason.trim().is_empty() {
+            return Err(QaError::Invalid("a resolution needs a `reason`".into()));
+        }
+        let answers = match res.decision {
+            Decision::Accept => merged(&r.answers, &r.disputes[open].proposed),
+            Decision::Partial if res.answers.is_empty() => {
+                return Err(QaError::Invalid("a partial acceptance gives the final `answers`".into()));
+            }
+            Decision::Partial => merged(&r.answers, &res.answers),
+            Decision::Reject => r.answers.clone(),
+        };
+        let card = self.scorecard(&r.scorecard, Some(r.version))?;
+        let scored = score(&card, &answers).map_err(QaError::Invalid)?;
+        let before = r.score;
+        r.answers = answers;
+        r.categories = scored.categories;
+        r.score = scored.score;
+        r.critical_failed = scored.critical_failed;
+        r.disputes[open].resolution = Some(Resolution {
+            decision: res.decision,
+            reason: res.reason.trim().into(),
+            by: user.into(),
+            at: format_rfc3339(now_ms()),
+            score_before: before,
+            score_after: r.score,
+        });
+        let spec = AuditSpec::new(actor, "qa.dispute.resolve", format!("review:{id}"))
+            .detail(format!("{:?}: {before:?} → {:?}", res.decision, r.score));
+        self.store.qa_put_review(spec, id, &encode(&r))?;
+        Ok(r)
+    }
+
+    /// Reviews with a dispute, open ones first.
+    pub fn disputes(&self, viewer: &Viewer) -> Result<Vec<Review>> {
+        let mut list: Vec<Review> =
+            self.reviews(viewer, &ReviewFilter::default())?.into_iter().filter(|r| !r.disputes.is_empty()).collect();
+        list.sort_by_key(|r| r.disputes.iter().all(|d| d.resolution.is_some()));
+        Ok(list)
     }
 
     /// Reviews matching the filter that the viewer may see, newest first.
@@ -214,7 +306,8 @@ impl QaService {
 
     /// IQS overall and per `group_by` (`agent` or `team`).
     pub fn iqs(&self, viewer: &Viewer, f: &ReviewFilter, group_by: Option<&str>) -> Result<(IqsRow, Vec<IqsRow>)> {
-        let reviews = self.reviews(viewer, f)?;
+        // Calibration reviews never count in IQS.
+        let reviews: Vec<Review> = self.reviews(viewer, f)?.into_iter().filter(|r| r.calibration.is_none()).collect();
         let teams: HashMap<String, Option<String>> = self.store.agents()?.into_iter().map(|a| (a.id, a.team)).collect();
         let key = |r: &Review| -> Option<String> {
             match group_by {
@@ -238,6 +331,18 @@ impl QaService {
         }
         Ok((overall, groups.into_iter().map(|(g, rs)| row(g, &rs)).collect()))
     }
+}
+
+/// The answers of `base`, with those named in `changes` replaced.
+fn merged(base: &[Answer], changes: &[Answer]) -> Vec<Answer> {
+    let mut out: Vec<Answer> = base.to_vec();
+    for c in changes {
+        match out.iter_mut().find(|a| a.category == c.category) {
+            Some(a) => *a = c.clone(),
+            None => out.push(c.clone()),
+        }
+    }
+    out
 }
 
 fn row(group: Option<String>, reviews: &[&Review]) -> IqsRow {

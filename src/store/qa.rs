@@ -59,3 +59,20 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// A review, encoded.
+    pub fn qa_review(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(QA_REVIEWS)?;
+        Ok(t.get(id)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Replaces a review (a dispute or its resolution); the audit entry keeps the step.
+    pub fn qa_put_review(&self, spec: AuditSpec, id: u64, bytes: &[u8]) -> Result<()> {
+        self.write(spec, |tx| {
+            tx.txn.open_table(QA_REVIEWS)?.insert(id, bytes)?;
+            Ok(())
+        })
+    }
+}

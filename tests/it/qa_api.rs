@@ -116,3 +116,77 @@ fn review_as(app: &TestApp, token: &str) -> u16 {
     )
     .0
 }
+
+#[test]
+fn an_agent_disputes_a_review_and_the_reviewer_decides_with_every_step_kept() {
+    let app = TestApp::start();
+    app.import_fixture("search_corpus.ndjson");
+    let qa = app.token_for("quinn", UserRole::Qa, None);
+    assert_eq!(send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&qa), &card(2.0)).0, 200);
+    let new_review = |conv: &str, a: Value| {
+        let (s, r) = send_json(
+            "POST",
+            &app.url("/api/v1/qa/reviews"),
+            Some(&qa),
+            &json!({"conversation": conv, "scorecard": "support", "answers": a}),
+        );
+        assert_eq!(s, 201, "{r}");
+        r["id"].as_u64().unwrap()
+    };
+    let id = new_review("s-02", answers(Some(1), 5, 0));
+    let agent = app.token_for("li", UserRole::Agent, Some("a-zh2"));
+    let other_agent = app.token_for("na", UserRole::Agent, Some("a-zh1"));
+    let dispute = |token: &str, id: u64, body: Value| {
+        send_json("POST", &app.url(&format!("/api/v1/qa/reviews/{id}/dispute")), Some(token), &body)
+    };
+    let resolve = |token: &str, id: u64, body: Value| {
+        send_json("POST", &app.url(&format!("/api/v1/qa/reviews/{id}/resolve")), Some(token), &body)
+    };
+
+    let proposal = json!({"answers": [{"category": "privacy", "value": 1}], "reason": "No data was shared: the number was the customer's own order."});
+    assert_eq!(dispute(&other_agent, id, proposal.clone()).0, 403, "only the agent reviewed");
+    let (s, r) = dispute(&agent, id, proposal.clone());
+    assert_eq!(s, 200, "{r}");
+    assert!(r["disputes"][0]["resolution"].is_null());
+    assert_eq!(dispute(&agent, id, proposal).0, 400, "one open dispute at a time");
+    let (_, open) = get(&app.url("/api/v1/qa/disputes"), Some(&qa));
+    assert_eq!(open[0]["id"], id);
+
+    // Another QA user may not decide; the reviewer (or a manager) does.
+    let rita = app.token_for("rita", UserRole::Qa, None);
+    assert_eq!(resolve(&rita, id, json!({"decision": "accept", "reason": "ok"})).0, 403);
+    let (s, r) = resolve(&qa, id, json!({"decision": "accept", "reason": "Checked: the number was the order number."}));
+    assert_eq!(s, 200, "{r}");
+    assert!(close(&r["score"], 100.0), "{r}");
+    let res = &r["disputes"][0]["resolution"];
+    assert!(
+        res["decision"] == "accept" && close(&res["score_before"], 0.0) && close(&res["score_after"], 100.0),
+        "{res}"
+    );
+    assert_eq!(resolve(&qa, id, json!({"decision": "reject", "reason": "again"})).0, 400, "nothing open any more");
+
+    // Partly accepted: the reviewer gives the final answers. Rejected: nothing changes.
+    let id2 = new_review("s-04", answers(Some(1), 2, 1));
+    dispute(&agent, id2, json!({"answers": [{"category": "empathy", "value": 5}], "reason": "I apologised twice"}));
+    let (_, r) = resolve(
+        &qa,
+        id2,
+        json!({"decision": "partial", "reason": "Better than 2, not 5", "answers": [{"category": "empathy", "value": 4}]}),
+    );
+    assert!(close(&r["score"], (100.0 + 150.0 + 100.0) / 4.0), "{r}");
+    dispute(&agent, id2, json!({"answers": [{"category": "empathy", "value": 5}], "reason": "Still think 5"}));
+    let manager = app.token_for("mo", UserRole::Manager, None);
+    let (_, r) = resolve(&manager, id2, json!({"decision": "reject", "reason": "4 stands"}));
+    assert!(close(&r["score"], 87.5), "{r}");
+    assert_eq!(r["disputes"].as_array().unwrap().len(), 2, "every step is kept");
+    assert_eq!(r["disputes"][1]["resolution"]["by"], "mo");
+
+    // IQS follows the decided scores; the agent sees its disputes.
+    let (_, iqs) = get(&app.url("/api/v1/qa/iqs?agent=a-zh2"), Some(&qa));
+    assert!(close(&iqs["overall"]["iqs"], (100.0 + 87.5) / 2.0), "{iqs}");
+    let (_, mine) = get(&app.url("/api/v1/qa/disputes"), Some(&agent));
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+    let actions: Vec<String> = audit_actions(&app.store, 100).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "qa.dispute").count(), 3);
+    assert_eq!(actions.iter().filter(|a| *a == "qa.dispute.resolve").count(), 3);
+}

@@ -8,7 +8,7 @@ use crate::domain::UserRole;
 use crate::http::AppState;
 use crate::http::error::{ApiError, Code, blocking};
 use crate::http::extract::Auth;
-use crate::qa::review::{NewReview, Review};
+use crate::qa::review::{NewDispute, NewResolution, NewReview, Review};
 use crate::qa::scorecard::{Scorecard, ScorecardDraft};
 use crate::qa::service::{IqsRow, QaError, ReviewFilter, Viewer};
 
@@ -16,6 +16,7 @@ impl From<QaError> for ApiError {
     fn from(e: QaError) -> Self {
         match e {
             QaError::Invalid(m) => ApiError::bad(m),
+            QaError::Forbidden(m) => ApiError::new(Code::Forbidden, m),
             QaError::NotFound(m) => ApiError::new(Code::NotFound, format!("no such {m}")),
             QaError::Store(e) => e.into(),
         }
@@ -143,4 +144,50 @@ pub async fn iqs(state: web::Data<AppState>, auth: Auth, q: web::Query<ReviewQue
     let (f, v, g) = (q.filter()?, viewer(&auth), q.group_by.clone());
     let (overall, groups) = blocking(move || state.qa.iqs(&v, &f, g.as_deref())).await?;
     Ok(HttpResponse::Ok().json(IqsAnswer { overall, groups }))
+}
+
+/// The reviewed agent disputes a review: proposed answers and a reason.
+#[utoipa::path(post, path = "/api/v1/qa/reviews/{id}/dispute", tag = "qa", request_body = NewDispute,
+    responses((status = 200, body = Review), (status = 403, body = crate::http::error::ErrorBody)))]
+#[post("/qa/reviews/{id}/dispute")]
+pub async fn dispute(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<u64>,
+    body: web::Json<NewDispute>,
+) -> Result<HttpResponse, ApiError> {
+    let agent = auth
+        .who
+        .agent
+        .clone()
+        .ok_or_else(|| ApiError::new(Code::Forbidden, "only an agent's user may dispute its reviews"))?;
+    let actor = auth.actor();
+    let r = blocking(move || state.qa.dispute(&actor, &agent, *id, body.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// The reviewer (or a manager or admin) accepts, partly accepts or rejects the open dispute.
+#[utoipa::path(post, path = "/api/v1/qa/reviews/{id}/resolve", tag = "qa", request_body = NewResolution,
+    responses((status = 200, body = Review), (status = 400, body = crate::http::error::ErrorBody)))]
+#[post("/qa/reviews/{id}/resolve")]
+pub async fn resolve(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<u64>,
+    body: web::Json<NewResolution>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let (actor, user) = (auth.actor(), auth.who.username.clone());
+    let overrule = auth.who.is(&[UserRole::Admin, UserRole::Manager]);
+    let r = blocking(move || state.qa.resolve(&actor, &user, overrule, *id, body.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Reviews with disputes, open ones first (agents: their own).
+#[utoipa::path(get, path = "/api/v1/qa/disputes", tag = "qa", responses((status = 200, body = Vec<Review>)))]
+#[get("/qa/disputes")]
+pub async fn disputes(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let v = viewer(&auth);
+    let list = blocking(move || state.qa.disputes(&v)).await?;
+    Ok(HttpResponse::Ok().json(list))
 }
