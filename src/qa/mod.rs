@@ -3,6 +3,7 @@
 //! (Disputes, calibration, automatic checks and sampling come next; see the
 //! issue tracker.)
 
+pub mod calibration;
 pub mod review;
 pub mod score;
 pub mod scorecard;

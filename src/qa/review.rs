@@ -79,6 +79,9 @@ pub struct NewReview {
     pub comment: Option<String>,
     /// Default: the agent who sent the most messages in the conversation.
     pub reviewee: Option<String>,
+    /// A calibration session this review belongs to (it then never counts in IQS).
+    #[serde(default)]
+    pub calibration: Option<u64>,
 }
 
 /// An agent disputing a review.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::calibration::{self, Calibration, CalibrationView, NewCalibration};
 use super::review::{Decision, Dispute, NewDispute, NewResolution, NewReview, Resolution, Review};
 use super::score::Answer;
 use super::score::{iqs, score};
@@ -44,6 +45,8 @@ pub struct ReviewFilter {
     pub conversation: Option<String>,
     pub from: Option<Millis>,
     pub to: Option<Millis>,
+    /// Only the reviews of this calibration session (otherwise calibration reviews are left out).
+    pub calibration: Option<u64>,
 }
 
 /// IQS of one group (an agent, a team, or everything).
@@ -146,9 +149,36 @@ impl QaService {
             .ok_or_else(|| QaError::Invalid("no agent answered in this conversation: name the `reviewee`".into()))
     }
 
-    /// Scores and stores a review against the scorecard's latest version.
+    /// Scores and stores a review against the scorecard's latest version (a
+    /// calibration review: against the session's version).
     pub fn review(&self, actor: &Actor, reviewer: &str, r: NewReview) -> Result<Review> {
-        let card = self.scorecard(&r.scorecard, None)?;
+        let card = match r.calibration {
+            None => self.scorecard(&r.scorecard, None)?,
+            Some(cid) => {
+                let s = self.calibration(cid)?;
+                if s.closed {
+                    return Err(QaError::Invalid(format!("calibration {cid} is closed")));
+                }
+                if !s.reviewers.iter().any(|u| u == reviewer) {
+                    return Err(QaError::Forbidden(format!("{reviewer} is not a reviewer of calibration {cid}")));
+                }
+                if !s.conversations.contains(&r.conversation) {
+                    return Err(QaError::Invalid(format!("{} is not in calibration {cid}", r.conversation)));
+                }
+                let mine = ReviewFilter {
+                    conversation: Some(r.conversation.clone()),
+                    calibration: Some(cid),
+                    ..Default::default()
+                };
+                if self.reviews(&Viewer::All, &mine)?.iter().any(|x| x.reviewer == reviewer) {
+                    return Err(QaError::Invalid(format!(
+                        "{reviewer} has already scored {} in calibration {cid}",
+                        r.conversation
+                    )));
+                }
+                self.scorecard(&s.scorecard, Some(s.version))?
+            }
+        };
         if self.store.conversation(&r.conversation)?.is_none() {
             return Err(QaError::NotFound(format!("conversation {}", r.conversation)));
         }
@@ -174,7 +204,7 @@ impl QaService {
             created: format_rfc3339(now),
             created_ms: now,
             disputes: vec![],
-            calibration: None,
+            calibration: r.calibration,
         };
         let spec = AuditSpec::new(actor, "qa.review", format!("conversation:{}", r.conversation)).detail(format!(
             "{} v{} → {}: {:?}",
@@ -271,6 +301,72 @@ impl QaService {
         Ok(r)
     }
 
+    // ---- calibration ----
+
+    pub fn calibration(&self, id: u64) -> Result<Calibration> {
+        let b = self.store.qa_calibration(id)?.ok_or_else(|| QaError::NotFound(format!("calibration {id}")))?;
+        Ok(decode(&b, "calibration")?)
+    }
+
+    pub fn calibrations(&self) -> Result<Vec<Calibration>> {
+        self.store.qa_calibrations()?.iter().map(|b| decode(b, "calibration").map_err(QaError::from)).collect()
+    }
+
+    /// Opens a session on the scorecard's latest version.
+    pub fn create_calibration(&self, actor: &Actor, by: &str, n: NewCalibration) -> Result<Calibration> {
+        let card = self.scorecard(&n.scorecard, None)?;
+        if n.name.trim().is_empty() || n.conversations.is_empty() || n.reviewers.len() < 2 {
+            return Err(QaError::Invalid(
+                "a calibration needs a `name`, `conversations` and at least two `reviewers`".into(),
+            ));
+        }
+        for c in &n.conversations {
+            if self.store.conversation(c)?.is_none() {
+                return Err(QaError::NotFound(format!("conversation {c}")));
+            }
+        }
+        for u in &n.reviewers {
+            if self.store.user(u)?.is_none() {
+                return Err(QaError::NotFound(format!("user {u}")));
+            }
+        }
+        let mut session = Calibration {
+            id: 0,
+            name: n.name.trim().into(),
+            scorecard: card.id.clone(),
+            version: card.version,
+            conversations: n.conversations,
+            reviewers: n.reviewers,
+            created: format_rfc3339(now_ms()),
+            created_by: by.into(),
+            closed: false,
+        };
+        let spec =
+            AuditSpec::new(actor, "qa.calibration", format!("scorecard:{}", card.id)).detail(session.name.clone());
+        let mut stored = session.clone();
+        session.id = self.store.qa_put_calibration(spec, None, |id| {
+            stored.id = id;
+            encode(&stored)
+        })?;
+        Ok(session)
+    }
+
+    /// Closes a session: every score is shown, even if some reviews are missing.
+    pub fn close_calibration(&self, actor: &Actor, id: u64) -> Result<Calibration> {
+        let mut s = self.calibration(id)?;
+        s.closed = true;
+        let spec = AuditSpec::new(actor, "qa.calibration.close", format!("calibration:{id}"));
+        self.store.qa_put_calibration(spec, Some(id), |_| encode(&s))?;
+        Ok(s)
+    }
+
+    /// A session as `viewer` may see it: its own scores until all are in.
+    pub fn calibration_view(&self, id: u64, viewer: &str) -> Result<CalibrationView> {
+        let s = self.calibration(id)?;
+        let reviews = self.reviews(&Viewer::All, &ReviewFilter { calibration: Some(id), ..Default::default() })?;
+        Ok(calibration::view(s, reviews, viewer))
+    }
+
     /// Reviews with a dispute, open ones first.
     pub fn disputes(&self, viewer: &Viewer) -> Result<Vec<Review>> {
         let mut list: Vec<Review> =
@@ -296,6 +392,7 @@ impl QaService {
                 && f.conversation.as_ref().is_none_or(|c| c == &r.conversation)
                 && f.from.is_none_or(|t| r.created_ms >= t)
                 && f.to.is_none_or(|t| r.created_ms < t)
+                && r.calibration == f.calibration
             {
                 out.push(r);
             }

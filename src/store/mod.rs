@@ -128,6 +128,7 @@ impl Store {
             txn.open_table(attachments::ATTACHMENTS_PENDING)?;
             txn.open_table(qa::QA_SCORECARDS)?;
             txn.open_table(qa::QA_REVIEWS)?;
+            txn.open_table(qa::QA_CALIBRATIONS)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;

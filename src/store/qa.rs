@@ -10,6 +10,8 @@ use super::{AuditSpec, Store};
 pub const QA_SCORECARDS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("qa_scorecards");
 /// review id → an encoded review.
 pub const QA_REVIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_reviews");
+/// calibration session id → an encoded session.
+pub const QA_CALIBRATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_calibrations");
 
 impl Store {
     /// Stores a new scorecard version; fails if that version exists (versions never change).
@@ -74,5 +76,41 @@ impl Store {
             tx.txn.open_table(QA_REVIEWS)?.insert(id, bytes)?;
             Ok(())
         })
+    }
+}
+
+impl Store {
+    /// Stores a calibration session: a new one (`id` None, made by `encode(id)`) or a change.
+    pub fn qa_put_calibration(
+        &self,
+        spec: AuditSpec,
+        id: Option<u64>,
+        encode: impl FnOnce(u64) -> Vec<u8>,
+    ) -> Result<u64> {
+        self.write(spec, |tx| {
+            let mut t = tx.txn.open_table(QA_CALIBRATIONS)?;
+            let id = match id {
+                Some(id) => id,
+                None => t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1),
+            };
+            t.insert(id, encode(id).as_slice())?;
+            Ok(id)
+        })
+    }
+
+    pub fn qa_calibration(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(QA_CALIBRATIONS)?;
+        Ok(t.get(id)?.map(|v| v.value().to_vec()))
+    }
+
+    pub fn qa_calibrations(&self) -> Result<Vec<Vec<u8>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(QA_CALIBRATIONS)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            out.push(item?.1.value().to_vec());
+        }
+        Ok(out)
     }
 }

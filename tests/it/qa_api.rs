@@ -190,3 +190,83 @@ fn an_agent_disputes_a_review_and_the_reviewer_decides_with_every_step_kept() {
     assert_eq!(actions.iter().filter(|a| *a == "qa.dispute").count(), 3);
     assert_eq!(actions.iter().filter(|a| *a == "qa.dispute.resolve").count(), 3);
 }
+
+#[test]
+fn calibration_hides_scores_until_all_are_in_then_shows_agreement_and_never_counts_in_iqs() {
+    let app = TestApp::start();
+    app.import_fixture("search_corpus.ndjson");
+    let quinn = app.token_for("quinn", UserRole::Qa, None);
+    let rita = app.token_for("rita", UserRole::Qa, None);
+    let mo = app.token_for("mo", UserRole::Manager, None);
+    assert_eq!(send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&mo), &card(2.0)).0, 200);
+    let session = json!({"name": "November calibration", "scorecard": "support", "conversations": ["s-01", "s-02"], "reviewers": ["quinn", "rita"]});
+    assert_eq!(
+        send_json("POST", &app.url("/api/v1/qa/calibrations"), Some(&quinn), &session).0,
+        403,
+        "managers open sessions"
+    );
+    let (s, c) = send_json("POST", &app.url("/api/v1/qa/calibrations"), Some(&mo), &session);
+    assert_eq!(s, 201, "{c}");
+    let id = c["id"].as_u64().unwrap();
+    let score = |token: &str, conv: &str, a: Value| {
+        send_json(
+            "POST",
+            &app.url("/api/v1/qa/reviews"),
+            Some(token),
+            &json!({"conversation": conv, "scorecard": "support", "answers": a, "calibration": id}),
+        )
+    };
+    let view = |token: &str| get(&app.url(&format!("/api/v1/qa/calibrations/{id}")), Some(token)).1;
+
+    assert_eq!(score(&quinn, "s-01", answers(Some(1), 4, 1)).0, 201);
+    assert_eq!(score(&quinn, "s-01", answers(Some(1), 3, 1)).0, 400, "one score per reviewer and conversation");
+    assert_eq!(score(&mo, "s-01", answers(Some(1), 3, 1)).0, 403, "not a reviewer of the session");
+    assert_eq!(score(&quinn, "s-05", answers(Some(1), 3, 1)).0, 400, "not in the session");
+    // Blind: each sees only its own scores until everyone has scored.
+    let v = view(&quinn);
+    assert_eq!((v["revealed"].as_bool(), v["done"].as_u64(), v["expected"].as_u64()), (Some(false), Some(1), Some(4)));
+    assert_eq!(v["reviews"].as_array().unwrap().len(), 1);
+    assert_eq!(view(&rita)["reviews"].as_array().unwrap().len(), 0);
+    assert!(view(&mo)["agreement"].as_array().unwrap().is_empty());
+
+    score(&rita, "s-01", answers(Some(1), 2, 1));
+    score(&quinn, "s-02", answers(Some(1), 5, 0));
+    score(&rita, "s-02", answers(Some(1), 5, 0));
+    let v = view(&rita);
+    assert_eq!(v["revealed"], true);
+    assert_eq!(v["reviews"].as_array().unwrap().len(), 4);
+    let agreement = v["agreement"].as_array().unwrap();
+    assert_eq!(agreement.len(), 6, "2 conversations × 3 categories");
+    let empathy = agreement.iter().find(|a| a["conversation"] == "s-01" && a["category"] == "empathy").unwrap();
+    assert!(empathy["agree"] == false && close(&empathy["spread"], 50.0), "75 against 25: {empathy}");
+    assert!(close(&empathy["scores"]["quinn"], 75.0) && close(&empathy["scores"]["rita"], 25.0));
+    assert!(close(&v["agreement_rate"], 5.0 / 6.0 * 100.0), "{}", v["agreement_rate"]);
+
+    // Calibration scores never count in IQS, nor among the reviews.
+    let (_, iqs) = get(&app.url("/api/v1/qa/iqs"), Some(&mo));
+    assert_eq!(iqs["overall"]["reviews"], 0);
+    assert_eq!(get(&app.url("/api/v1/qa/reviews"), Some(&mo)).1, json!([]));
+
+    // A session closed early shows what came in.
+    let (_, c2) = send_json("POST", &app.url("/api/v1/qa/calibrations"), Some(&mo), &session);
+    let id2 = c2["id"].as_u64().unwrap();
+    send_json(
+        "POST",
+        &app.url("/api/v1/qa/reviews"),
+        Some(&quinn),
+        &json!({"conversation": "s-01", "scorecard": "support", "answers": answers(Some(1), 4, 1), "calibration": id2}),
+    );
+    assert_eq!(
+        send_json("POST", &app.url(&format!("/api/v1/qa/calibrations/{id2}/close")), Some(&mo), &json!({})).0,
+        200
+    );
+    let v = get(&app.url(&format!("/api/v1/qa/calibrations/{id2}")), Some(&rita)).1;
+    assert!(v["revealed"] == true && v["reviews"].as_array().unwrap().len() == 1, "{v}");
+    let (s, _) = send_json(
+        "POST",
+        &app.url("/api/v1/qa/reviews"),
+        Some(&rita),
+        &json!({"conversation": "s-01", "scorecard": "support", "answers": answers(Some(1), 4, 1), "calibration": id2}),
+    );
+    assert_eq!(s, 400, "a closed session takes no more scores");
+}

@@ -8,6 +8,7 @@ use crate::domain::UserRole;
 use crate::http::AppState;
 use crate::http::error::{ApiError, Code, blocking};
 use crate::http::extract::Auth;
+use crate::qa::calibration::{Calibration, CalibrationView, NewCalibration};
 use crate::qa::review::{NewDispute, NewResolution, NewReview, Review};
 use crate::qa::scorecard::{Scorecard, ScorecardDraft};
 use crate::qa::service::{IqsRow, QaError, ReviewFilter, Viewer};
@@ -113,6 +114,7 @@ impl ReviewQuery {
             conversation: self.conversation.clone(),
             from: time_param("from", &self.from)?,
             to: time_param("to", &self.to)?,
+            calibration: None,
         })
     }
 }
@@ -190,4 +192,52 @@ pub async fn disputes(state: web::Data<AppState>, auth: Auth) -> Result<HttpResp
     let v = viewer(&auth);
     let list = blocking(move || state.qa.disputes(&v)).await?;
     Ok(HttpResponse::Ok().json(list))
+}
+
+/// Opens a calibration session (managers and admins).
+#[utoipa::path(post, path = "/api/v1/qa/calibrations", tag = "qa", request_body = NewCalibration,
+    responses((status = 201, body = Calibration), (status = 400, body = crate::http::error::ErrorBody)))]
+#[post("/qa/calibrations")]
+pub async fn create_calibration(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<NewCalibration>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let (actor, by) = (auth.actor(), auth.who.username.clone());
+    let s = blocking(move || state.qa.create_calibration(&actor, &by, body.into_inner())).await?;
+    Ok(HttpResponse::Created().json(s))
+}
+
+/// Every calibration session.
+#[utoipa::path(get, path = "/api/v1/qa/calibrations", tag = "qa", responses((status = 200, body = Vec<Calibration>)))]
+#[get("/qa/calibrations")]
+pub async fn calibrations(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let list = blocking(move || state.qa.calibrations()).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// A session: progress, and, once every review is in (or it is closed), where the reviewers agree and differ.
+#[utoipa::path(get, path = "/api/v1/qa/calibrations/{id}", tag = "qa", responses((status = 200, body = CalibrationView)))]
+#[get("/qa/calibrations/{id}")]
+pub async fn calibration(state: web::Data<AppState>, auth: Auth, id: web::Path<u64>) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let user = auth.who.username.clone();
+    let v = blocking(move || state.qa.calibration_view(*id, &user)).await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Closes a session: every score is shown.
+#[utoipa::path(post, path = "/api/v1/qa/calibrations/{id}/close", tag = "qa", responses((status = 200, body = Calibration)))]
+#[post("/qa/calibrations/{id}/close")]
+pub async fn close_calibration(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let actor = auth.actor();
+    let s = blocking(move || state.qa.close_calibration(&actor, *id)).await?;
+    Ok(HttpResponse::Ok().json(s))
 }
