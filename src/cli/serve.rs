@@ -92,6 +92,9 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
         // Webhooks are stored and acknowledged by the channel threads; translation follows.
         state.channels.start(&cfg.channels).map_err(std::io::Error::other)?;
         let channels = state.channels.clone();
+        // Automatic QA checks follow the event log like the search index.
+        state.qa.start();
+        let qa = state.qa.clone();
         let server = http::serve(state, listener)?;
         let handle = server.handle();
         // Ctrl-C and SIGTERM (systemd's stop) both end cleanly: requests finish, the store closes.
@@ -107,6 +110,7 @@ pub fn run(g: &Global, a: ServeArgs) -> anyhow::Result<i32> {
         });
         let r = server.await;
         channels.shutdown();
+        qa.shutdown();
         search.shutdown();
         r
     })?;

@@ -4,6 +4,7 @@
 //! issue tracker.)
 
 pub mod calibration;
+pub mod checks;
 pub mod review;
 pub mod score;
 pub mod scorecard;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::calibration::{self, Calibration, CalibrationView, NewCalibration};
+use super::checks::run::Checks;
 use super::review::{Decision, Dispute, NewDispute, NewResolution, NewReview, Resolution, Review};
 use super::score::Answer;
 use super::score::{iqs, score};
@@ -63,11 +64,58 @@ pub struct IqsRow {
 
 pub struct QaService {
     store: Arc<Store>,
+    /// The automatic checks.
+    pub checks: Checks,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl QaService {
     pub fn new(store: Arc<Store>) -> Arc<QaService> {
-        Arc::new(QaService { store })
+        Arc::new(QaService {
+            checks: Checks::new(store.clone()),
+            store,
+            stop: Arc::default(),
+            thread: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Starts the thread that checks every conversation that gets new events
+    /// (within seconds), and every ten minutes those whose customer is waiting.
+    pub fn start(self: &Arc<Self>) {
+        let me = self.clone();
+        let t = std::thread::Builder::new().name("qa-checks".into()).spawn(move || {
+            let mut last_waiting = std::time::Instant::now();
+            while !me.stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let busy = match me.checks.catch_up() {
+                    Ok(n) => n > 0,
+                    Err(e) => {
+                        tracing::error!(error = %e, "automatic checks failed");
+                        false
+                    }
+                };
+                if last_waiting.elapsed() > std::time::Duration::from_secs(600) {
+                    if let Err(e) = me.checks.recheck_waiting() {
+                        tracing::error!(error = %e, "checking waiting conversations failed");
+                    }
+                    last_waiting = std::time::Instant::now();
+                }
+                if !busy {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+            }
+        });
+        match t {
+            Ok(t) => *self.thread.lock().expect("qa thread") = Some(t),
+            Err(e) => tracing::error!(error = %e, "could not start the automatic checks"),
+        }
+    }
+
+    pub fn shutdown(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.lock().expect("qa thread").take() {
+            let _ = t.join();
+        }
     }
 
     fn versions(&self) -> Result<Vec<Scorecard>> {

@@ -129,6 +129,7 @@ impl Store {
             txn.open_table(qa::QA_SCORECARDS)?;
             txn.open_table(qa::QA_REVIEWS)?;
             txn.open_table(qa::QA_CALIBRATIONS)?;
+            txn.open_table(qa::QA_FINDINGS)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;

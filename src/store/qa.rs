@@ -10,6 +10,9 @@ use super::{AuditSpec, Store};
 pub const QA_SCORECARDS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("qa_scorecards");
 /// review id → an encoded review.
 pub const QA_REVIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_reviews");
+/// finding id (`{conversation}|{rule}|{message}`) → an encoded finding. Kept
+/// sorted by conversation, so one conversation's findings are a range.
+pub const QA_FINDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("qa_findings");
 /// calibration session id → an encoded session.
 pub const QA_CALIBRATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_calibrations");
 
@@ -112,5 +115,89 @@ impl Store {
             out.push(item?.1.value().to_vec());
         }
         Ok(out)
+    }
+}
+
+const CHECKS_CURSOR: &str = "qa_checks_seq";
+
+/// Given a stored finding and a new one, the new one carrying what must be kept
+/// of the old (a dismissal), or None when nothing is.
+pub type Merge<'a> = &'a dyn Fn(&[u8], &[u8]) -> Option<Vec<u8>>;
+
+impl Store {
+    /// Replaces the findings of these conversations with `found` (a finding
+    /// that was dismissed keeps its dismissal; the `merge` callback does it),
+    /// and moves the checks' cursor to `cursor` if given. One audited write.
+    pub fn qa_replace_findings(
+        &self,
+        spec: AuditSpec,
+        conversations: &[String],
+        found: Vec<(String, Vec<u8>)>,
+        merge: Merge<'_>,
+        cursor: Option<u64>,
+    ) -> Result<()> {
+        self.write(spec, |tx| {
+            let mut t = tx.txn.open_table(QA_FINDINGS)?;
+            let mut kept: std::collections::HashMap<String, Vec<u8>> = Default::default();
+            for c in conversations {
+                let (lo, hi) = (format!("{c}|"), format!("{c}}}"));
+                let old: Vec<(String, Vec<u8>)> = t
+                    .range(lo.as_str()..hi.as_str())?
+                    .map(|r| r.map(|(k, v)| (k.value().to_string(), v.value().to_vec())))
+                    .collect::<std::result::Result<_, _>>()?;
+                for (k, v) in old {
+                    t.remove(k.as_str())?;
+                    kept.insert(k, v);
+                }
+            }
+            for (k, v) in found {
+                let v = match kept.get(&k) {
+                    Some(old) => merge(old, &v).unwrap_or(v),
+                    None => v,
+                };
+                t.insert(k.as_str(), v.as_slice())?;
+            }
+            // A dismissed finding that no longer occurs is kept: a reviewer's decision is history.
+            for (k, old) in kept {
+                if t.get(k.as_str())?.is_none() && merge(&old, &old).is_some() {
+                    t.insert(k.as_str(), old.as_slice())?;
+                }
+            }
+            if let Some(c) = cursor {
+                tx.meta.insert(CHECKS_CURSOR, c.to_le_bytes().as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The sequence number the checks have seen up to.
+    pub fn qa_checks_cursor(&self) -> Result<u64> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(super::tables::META)?;
+        Ok(meta.get(CHECKS_CURSOR)?.map(|v| u64::from_le_bytes(v.value().try_into().unwrap_or([0; 8]))).unwrap_or(0))
+    }
+
+    /// Every finding, in id order (so grouped by conversation).
+    pub fn qa_findings(&self) -> Result<Vec<Vec<u8>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(QA_FINDINGS)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            out.push(item?.1.value().to_vec());
+        }
+        Ok(out)
+    }
+
+    pub fn qa_finding(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(QA_FINDINGS)?;
+        Ok(t.get(id)?.map(|v| v.value().to_vec()))
+    }
+
+    pub fn qa_put_finding(&self, spec: AuditSpec, id: &str, bytes: &[u8]) -> Result<()> {
+        self.write(spec, |tx| {
+            tx.txn.open_table(QA_FINDINGS)?.insert(id, bytes)?;
+            Ok(())
+        })
     }
 }

@@ -62,6 +62,9 @@ fn every_api_route_needs_auth_except_health_and_sign_in() {
         "/api/v1/qa/scorecards/{id}",
         "/api/v1/qa/reviews",
         "/api/v1/qa/iqs",
+        "/api/v1/qa/findings",
+        "/api/v1/qa/aqs",
+        "/api/v1/qa/calibrations/{id}",
         "/api/v1/attachments/{channel}/{reference}",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");

@@ -53,6 +53,7 @@ pub struct TestApp {
     thread: Option<std::thread::JoinHandle<()>>,
     pub search: Arc<chatledger::search::service::SearchService>,
     pub channels: Arc<chatledger::channels::service::ChannelService>,
+    pub qa: Arc<chatledger::qa::service::QaService>,
 }
 
 impl TestApp {
@@ -66,8 +67,10 @@ impl TestApp {
         let state = AppState::new(store.clone(), 1);
         state.search.start();
         state.channels.start(&[]).unwrap();
+        state.qa.start();
         let search = state.search.clone();
         let channels = state.channels.clone();
+        let qa = state.qa.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = http::serve(state, listener).unwrap();
@@ -76,7 +79,7 @@ impl TestApp {
             })
         });
         let handle = rx.recv().unwrap();
-        TestApp { dir, store, base, handle, thread: Some(thread), search, channels }
+        TestApp { dir, store, base, handle, thread: Some(thread), search, channels, qa }
     }
 
     pub fn data(&self) -> PathBuf {
@@ -117,6 +120,7 @@ impl Drop for TestApp {
         }
         self.search.shutdown();
         self.channels.shutdown();
+        self.qa.shutdown();
     }
 }
 

@@ -270,3 +270,76 @@ fn calibration_hides_scores_until_all_are_in_then_shows_agreement_and_never_coun
     );
     assert_eq!(s, 400, "a closed session takes no more scores");
 }
+
+#[test]
+fn automatic_checks_follow_new_events_give_aqs_and_keep_dismissals() {
+    let app = TestApp::start();
+    let admin = app.admin_token();
+    let lines = [
+        // k-1 ← a-1: a personal WeChat id and a greeting; resolved with a closing.
+        r#"{"type":"agent","id":"a-1","name":"王芳","role":"support","team":"cn-care"}"#,
+        r#"{"type":"agent","id":"a-2","name":"Emma","role":"support","team":"global-care"}"#,
+        r#"{"type":"message","conversation":"q-1","id":"m1","channel":"wechat","ts":"2026-11-02T09:00:00+08:00","sender":"customer","contact":"k-1","text":"退款什么时候到账？"}"#,
+        r#"{"type":"message","conversation":"q-1","id":"m2","channel":"wechat","ts":"2026-11-02T09:01:00+08:00","sender":"agent","agent":"a-1","text":"您好，以后直接加我微信：wangfang_88 找我就行"}"#,
+        r#"{"type":"message","conversation":"q-1","id":"m3","channel":"wechat","ts":"2026-11-02T09:02:00+08:00","sender":"agent","agent":"a-1","text":"感谢您的耐心"}"#,
+        r#"{"type":"resolve","conversation":"q-1","ts":"2026-11-02T09:03:00+08:00","agent":"a-1"}"#,
+        // k-2 ← a-2: clean.
+        r#"{"type":"message","conversation":"q-2","id":"m1","channel":"webchat","ts":"2026-11-02T10:00:00Z","sender":"customer","contact":"k-2","text":"Where is my parcel?"}"#,
+        r#"{"type":"message","conversation":"q-2","id":"m2","channel":"webchat","ts":"2026-11-02T10:01:00Z","sender":"agent","agent":"a-2","text":"Hello! Tracking 13912345678 shows it arrives today. Anything else?"}"#,
+        r#"{"type":"resolve","conversation":"q-2","ts":"2026-11-02T10:02:00Z","agent":"a-2"}"#,
+    ];
+    let body = lines.join("\n") + "\n";
+    assert_eq!(post_bytes(&app.url("/api/v1/events"), &admin, body.as_bytes()).0, 200);
+
+    // The checks follow new events by themselves.
+    let t0 = std::time::Instant::now();
+    let found = loop {
+        let (_, f) = get(&app.url("/api/v1/qa/findings"), Some(&admin));
+        if f.as_array().is_some_and(|a| !a.is_empty()) {
+            break f;
+        }
+        assert!(t0.elapsed().as_secs() < 20, "no finding came");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let rules: Vec<&str> = found.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["off_platform"], "{found}");
+    let f = &found[0];
+    assert_eq!(
+        (f["conversation"].as_str(), f["message"].as_str(), f["agent"].as_str()),
+        (Some("q-1"), Some("m2"), Some("a-1"))
+    );
+    assert!(!f["detail"].as_str().unwrap().contains("wangfang_88"), "masked: {f}");
+
+    // AQS: a-1's conversation loses a critical finding's 100 points, a-2's keeps 100.
+    let (_, aqs) = get(&app.url("/api/v1/qa/aqs?group_by=agent"), Some(&admin));
+    let of = |a: &str| aqs["groups"].as_array().unwrap().iter().find(|g| g["group"] == a).unwrap().clone();
+    assert!(close(&of("a-1")["aqs"], 0.0) && close(&of("a-2")["aqs"], 100.0), "{aqs}");
+    assert_eq!(of("a-1")["findings"]["off_platform"], 1);
+    assert!(close(&aqs["overall"]["aqs"], 50.0));
+
+    // A reviewer dismisses it as a false positive: kept, audited, out of AQS, and it survives a full run.
+    let qa = app.token_for("quinn", UserRole::Qa, None);
+    let (s, d) = send_json(
+        "POST",
+        &app.url("/api/v1/qa/findings/dismiss"),
+        Some(&qa),
+        &json!({"id": f["id"], "reason": "the company's official account"}),
+    );
+    assert_eq!(s, 200, "{d}");
+    let (s, run) = send_json("POST", &app.url("/api/v1/qa/checks/run"), Some(&admin), &json!({}));
+    assert_eq!((s, run["conversations"].as_u64()), (200, Some(2)), "{run}");
+    assert_eq!(get(&app.url("/api/v1/qa/findings"), Some(&admin)).1, json!([]));
+    let (_, only) = get(&app.url("/api/v1/qa/findings?dismissed=only"), Some(&admin));
+    assert_eq!(only[0]["dismissed"]["by"], "quinn");
+    assert_eq!(only[0]["dismissed"]["reason"], "the company's official account");
+    let (_, aqs) = get(&app.url("/api/v1/qa/aqs?group_by=team"), Some(&admin));
+    assert!(close(&aqs["overall"]["aqs"], 100.0), "{aqs}");
+    let actions: Vec<String> = audit_actions(&app.store, 200).into_iter().map(|(a, _)| a).collect();
+    assert!(actions.iter().any(|a| a == "qa.finding.dismiss"));
+    // An agent sees its own findings only; the rules are listed.
+    let agent = app.token_for("wang", UserRole::Agent, Some("a-2"));
+    assert_eq!(get(&app.url("/api/v1/qa/findings?dismissed=include"), Some(&agent)).1, json!([]));
+    assert_eq!(get(&app.url("/api/v1/qa/findings?agent=a-1"), Some(&agent)).0, 403);
+    let (_, rules) = get(&app.url("/api/v1/qa/rules"), Some(&agent));
+    assert_eq!(rules.as_array().unwrap().len(), 8);
+}

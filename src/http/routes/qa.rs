@@ -241,3 +241,115 @@ pub async fn close_calibration(
     let s = blocking(move || state.qa.close_calibration(&actor, *id)).await?;
     Ok(HttpResponse::Ok().json(s))
 }
+
+/// The built-in automatic checks: id, name, severity.
+#[utoipa::path(get, path = "/api/v1/qa/rules", tag = "qa", responses((status = 200, body = Vec<Object>)))]
+#[get("/qa/rules")]
+pub async fn rules(_auth: Auth) -> Result<HttpResponse, ApiError> {
+    let list: Vec<serde_json::Value> = crate::qa::checks::engine::RULES
+        .iter()
+        .map(|(id, name, sev)| serde_json::json!({"id": id, "name": name, "severity": sev, "points": sev.points()}))
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Runs every check over the whole history now (new events are checked as they come).
+#[utoipa::path(post, path = "/api/v1/qa/checks/run", tag = "qa", responses((status = 200, body = crate::qa::checks::run::RunSummary)))]
+#[post("/qa/checks/run")]
+pub async fn run_checks(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let actor = auth.actor();
+    let r = blocking(move || state.qa.checks.run_all(&actor)).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct FindingQuery {
+    pub agent: Option<String>,
+    pub rule: Option<String>,
+    pub conversation: Option<String>,
+    /// `exclude` (default), `include` or `only`.
+    pub dismissed: Option<String>,
+}
+
+/// Findings of the automatic checks, by conversation (agents: their own).
+#[utoipa::path(get, path = "/api/v1/qa/findings", tag = "qa", params(FindingQuery),
+    responses((status = 200, body = Vec<crate::qa::checks::engine::Finding>)))]
+#[get("/qa/findings")]
+pub async fn findings(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<FindingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut f = crate::qa::checks::run::FindingFilter {
+        agent: q.agent.clone(),
+        rule: q.rule.clone(),
+        conversation: q.conversation.clone(),
+        dismissed: q.dismissed.clone(),
+    };
+    if auth.who.role == UserRole::Agent {
+        if f.agent.is_some() && f.agent != auth.who.agent {
+            return Err(ApiError::forbidden());
+        }
+        f.agent = Some(auth.who.agent.clone().unwrap_or_default());
+    }
+    let list = blocking(move || state.qa.checks.findings(&f)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Dismiss {
+    /// The finding's id.
+    pub id: String,
+    pub reason: String,
+}
+
+/// Dismisses a finding as a false positive (it is kept, with who and why).
+#[utoipa::path(post, path = "/api/v1/qa/findings/dismiss", tag = "qa", request_body = Dismiss,
+    responses((status = 200, body = crate::qa::checks::engine::Finding), (status = 404, body = crate::http::error::ErrorBody)))]
+#[post("/qa/findings/dismiss")]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<Dismiss>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::bad("say why the finding is a false positive (`reason`)"));
+    }
+    let (actor, user) = (auth.actor(), auth.who.username.clone());
+    let f = blocking(move || state.qa.checks.dismiss(&actor, &user, &body.id, body.reason.trim())).await?;
+    f.map(|f| HttpResponse::Ok().json(f)).ok_or_else(|| ApiError::not_found("finding"))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AqsQuery {
+    /// `agent` or `team`.
+    pub group_by: Option<String>,
+    /// Conversations active in [from, to).
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AqsAnswer {
+    pub overall: crate::qa::checks::run::AqsRow,
+    pub groups: Vec<crate::qa::checks::run::AqsRow>,
+}
+
+/// The automatic quality score: per agent and conversation, 100 less the points of
+/// its findings (minor 10, major 25, critical 100; at least 0), averaged.
+#[utoipa::path(get, path = "/api/v1/qa/aqs", tag = "qa", params(AqsQuery), responses((status = 200, body = AqsAnswer)))]
+#[get("/qa/aqs")]
+pub async fn aqs(state: web::Data<AppState>, auth: Auth, q: web::Query<AqsQuery>) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    if let Some(g) = q.group_by.as_deref()
+        && g != "agent"
+        && g != "team"
+    {
+        return Err(ApiError::bad(format!("group_by {g:?} is not agent or team")));
+    }
+    let (from, to, g) = (time_param("from", &q.from)?, time_param("to", &q.to)?, q.group_by.clone());
+    let (overall, groups) = blocking(move || state.qa.checks.aqs(g.as_deref(), from, to)).await?;
+    Ok(HttpResponse::Ok().json(AqsAnswer { overall, groups }))
+}
