@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod metrics;
 pub mod progress;
+pub mod qa;
 pub mod reindex;
 pub mod search;
 pub mod serve;
@@ -69,6 +70,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Quality review: run the automatic checks.
+    #[command(subcommand)]
+    Qa(qa::QaCommand),
     /// E-mail: import .eml and .mbox files into an e-mail channel.
     #[command(subcommand)]
     Email(email::EmailCommand),
@@ -118,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Metrics(a) => metrics::run(&cli.global, a),
         Command::User(c) => user::run(&cli.global, c),
         Command::Email(c) => email::run(&cli.global, c),
+        Command::Qa(c) => qa::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
         Command::Compact => {
             let loaded = cli.global.load(Figment::new())?;

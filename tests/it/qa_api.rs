@@ -343,3 +343,20 @@ fn automatic_checks_follow_new_events_give_aqs_and_keep_dismissals() {
     let (_, rules) = get(&app.url("/api/v1/qa/rules"), Some(&agent));
     assert_eq!(rules.as_array().unwrap().len(), 8);
 }
+
+#[test]
+fn the_cli_runs_the_checks_over_the_history_and_then_only_the_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fixture_path = fixture("search_corpus.ndjson");
+    assert!(cli(&data, &["import", fixture_path.to_str().unwrap()]).status.success());
+    let o = cli(&data, &["qa", "check"]);
+    let out = text(&o);
+    assert!(o.status.success() && out.contains("checked") && out.contains("finding(s)"), "{out}");
+    let o = cli(&data, &["qa", "check", "--new"]);
+    assert!(text(&o).contains("checked 0 conversation(s) with new events"), "{}", text(&o));
+    let line = r#"{"type":"message","conversation":"s-01","id":"m-new","channel":"wechat","ts":"2026-11-01T01:10:00Z","sender":"agent","agent":"a-zh1","text":"我的微信 zhang_san88 加我"}"#;
+    assert!(cli_stdin(&data, &["import", "-"], Some(format!("{line}\n").as_bytes())).status.success());
+    let o = cli(&data, &["qa", "check", "--new"]);
+    assert!(text(&o).contains("checked 1 conversation(s) with new events"), "{}", text(&o));
+}
