@@ -112,6 +112,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(qa::calibration)
             .service(qa::close_calibration)
             .service(qa::rules)
+            .service(qa::put_phrase_rules)
             .service(qa::run_checks)
             .service(qa::findings)
             .service(qa::dismiss)

@@ -60,6 +60,7 @@ use super::routes::*;
         qa::calibration,
         qa::close_calibration,
         qa::rules,
+        qa::put_phrase_rules,
         qa::run_checks,
         qa::findings,
         qa::dismiss,

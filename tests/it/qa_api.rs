@@ -341,7 +341,24 @@ fn automatic_checks_follow_new_events_give_aqs_and_keep_dismissals() {
     assert_eq!(get(&app.url("/api/v1/qa/findings?dismissed=include"), Some(&agent)).1, json!([]));
     assert_eq!(get(&app.url("/api/v1/qa/findings?agent=a-1"), Some(&agent)).0, 403);
     let (_, rules) = get(&app.url("/api/v1/qa/rules"), Some(&agent));
-    assert_eq!(rules.as_array().unwrap().len(), 8);
+    assert_eq!(rules["built_in"].as_array().unwrap().len(), 8);
+
+    // The company's own phrase rule: checked when saved, applied to the history by a run.
+    let bad = json!([{"id": "x", "name": "x", "pattern": "(", "mode": "must_not"}]);
+    let (s, e) = send_json("PUT", &app.url("/api/v1/qa/rules/phrases"), Some(&admin), &bad);
+    assert!(s == 400 && e["error"]["message"].as_str().unwrap().contains("regular expression"), "{e}");
+    let rule = json!([{"id": "no-arrives-today", "name": "No delivery-day promises", "pattern": "arrives today|今天送达", "mode": "must_not", "severity": "major"}]);
+    assert_eq!(send_json("PUT", &app.url("/api/v1/qa/rules/phrases"), Some(&admin), &rule).0, 200);
+    assert_eq!(send_json("POST", &app.url("/api/v1/qa/checks/run"), Some(&admin), &json!({})).0, 200);
+    let (_, f) = get(&app.url("/api/v1/qa/findings?rule=no-arrives-today"), Some(&admin));
+    assert_eq!(
+        (f[0]["conversation"].as_str(), f[0]["message"].as_str(), f[0]["severity"].as_str()),
+        (Some("q-2"), Some("m2"), Some("major")),
+        "{f}"
+    );
+    let (_, aqs) = get(&app.url("/api/v1/qa/aqs?group_by=agent"), Some(&admin));
+    let a2 = aqs["groups"].as_array().unwrap().iter().find(|g| g["group"] == "a-2").unwrap().clone();
+    assert!(close(&a2["aqs"], 75.0), "a major finding takes 25 points: {a2}");
 }
 
 #[test]

@@ -242,15 +242,34 @@ pub async fn close_calibration(
     Ok(HttpResponse::Ok().json(s))
 }
 
-/// The built-in automatic checks: id, name, severity.
-#[utoipa::path(get, path = "/api/v1/qa/rules", tag = "qa", responses((status = 200, body = Vec<Object>)))]
+/// The automatic checks: the built-in rules (id, name, severity, points) and the company's phrase rules.
+#[utoipa::path(get, path = "/api/v1/qa/rules", tag = "qa", responses((status = 200, body = Object)))]
 #[get("/qa/rules")]
-pub async fn rules(_auth: Auth) -> Result<HttpResponse, ApiError> {
-    let list: Vec<serde_json::Value> = crate::qa::checks::engine::RULES
+pub async fn rules(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
+    let built_in: Vec<serde_json::Value> = crate::qa::checks::engine::RULES
         .iter()
         .map(|(id, name, sev)| serde_json::json!({"id": id, "name": name, "severity": sev, "points": sev.points()}))
         .collect();
-    Ok(HttpResponse::Ok().json(list))
+    let custom = blocking(move || state.qa.checks.phrase_rules()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"built_in": built_in, "phrases": custom})))
+}
+
+/// Replaces the company's phrase rules (must or must not appear, per side,
+/// channel and language). New events use them at once; `POST /qa/checks/run` applies them to the history.
+#[utoipa::path(put, path = "/api/v1/qa/rules/phrases", tag = "qa", request_body = Vec<crate::qa::checks::engine::PhraseRule>,
+    responses((status = 200), (status = 400, body = crate::http::error::ErrorBody)))]
+#[put("/qa/rules/phrases")]
+pub async fn put_phrase_rules(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<Vec<crate::qa::checks::engine::PhraseRule>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let actor = auth.actor();
+    let list = body.into_inner();
+    let saved = list.clone();
+    blocking(move || state.qa.checks.set_phrase_rules(&actor, &list).map_err(ApiError::bad)).await?;
+    Ok(HttpResponse::Ok().json(saved))
 }
 
 /// Runs every check over the whole history now (new events are checked as they come).

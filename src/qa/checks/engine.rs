@@ -47,6 +47,97 @@ pub fn severity_of(rule: &str) -> Severity {
     RULES.iter().find(|r| r.0 == rule).map_or(Severity::Minor, |r| r.2)
 }
 
+/// A rule of the company's own: a phrase or regular expression that must, or
+/// must not, appear, on one side, on some channels, in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseRule {
+    /// Names the rule in findings; letters, digits, `-`, `_`; not a built-in rule's id.
+    pub id: String,
+    pub name: String,
+    /// A regular expression (a plain phrase is one); case is ignored.
+    pub pattern: String,
+    /// `must_not` (each message that matches is a finding) or `must` (a
+    /// conversation where no message of that side matches is one).
+    pub mode: PhraseMode,
+    /// `agent` (default), `customer` or `any`.
+    #[serde(default)]
+    pub side: Side,
+    /// Only on these channels (empty: all).
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Only messages in this language: `zh` (holding Chinese characters) or `en` (holding none).
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default = "minor")]
+    pub severity: Severity,
+}
+
+fn minor() -> Severity {
+    Severity::Minor
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PhraseMode {
+    Must,
+    MustNot,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    #[default]
+    Agent,
+    Customer,
+    Any,
+}
+
+/// A phrase rule ready to run.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub rule: PhraseRule,
+    pub re: regex::Regex,
+}
+
+impl PhraseRule {
+    pub fn compile(&self) -> Result<Compiled, String> {
+        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!("rule id {:?} must be letters, digits, '-' or '_'", self.id));
+        }
+        if RULES.iter().any(|r| r.0 == self.id) {
+            return Err(format!("rule id {:?} is a built-in rule's", self.id));
+        }
+        if let Some(l) = &self.language
+            && l != "zh"
+            && l != "en"
+        {
+            return Err(format!("rule {}: `language` is zh or en", self.id));
+        }
+        let re = regex::RegexBuilder::new(&self.pattern)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| format!("rule {}: the pattern is not a valid regular expression: {e}", self.id))?;
+        Ok(Compiled { rule: self.clone(), re })
+    }
+
+    fn applies(&self, sender: Sender, channel: &str, text: &str) -> bool {
+        let side = match self.side {
+            Side::Agent => sender == Sender::Agent,
+            Side::Customer => sender == Sender::Customer,
+            Side::Any => true,
+        };
+        let chinese = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        side && (self.channels.is_empty() || self.channels.iter().any(|c| c == channel))
+            && match self.language.as_deref() {
+                Some("zh") => chinese,
+                Some("en") => !chinese,
+                _ => true,
+            }
+    }
+}
+
 /// The thresholds the checks use.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -58,11 +149,19 @@ pub struct Settings {
     pub silence_seconds: i64,
     /// E-mail domains of the company (addresses there are not private).
     pub company_domains: Vec<String>,
+    /// The company's own phrase rules.
+    pub phrases: Vec<Compiled>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { sla_seconds: 300, unanswered_seconds: 3600, silence_seconds: 1800, company_domains: vec![] }
+        Settings {
+            sla_seconds: 300,
+            unanswered_seconds: 3600,
+            silence_seconds: 1800,
+            company_domains: vec![],
+            phrases: vec![],
+        }
     }
 }
 
@@ -245,10 +344,75 @@ pub fn check(conv: &str, events: &[(u64, ConvEvent)], s: &Settings, now: Millis)
             out.push(finding(conv, "sensitive_data", Some(a), Some(id), *ts, describe(text, &sens, true)));
         }
     }
+    phrase_findings(conv, events, s, &mut out);
     // An edit repeating a finding of its message is the same finding.
     let mut seen = std::collections::HashSet::new();
     out.retain(|f| seen.insert(f.id.clone()));
     out
+}
+
+/// The company's phrase rules over the conversation's messages (and edits).
+fn phrase_findings(conv: &str, events: &[(u64, ConvEvent)], s: &Settings, out: &mut Vec<Finding>) {
+    if s.phrases.is_empty() {
+        return;
+    }
+    // (message id, sender, agent, channel, ts, text) of every text sent, edits included.
+    let mut texts: Vec<(String, Sender, Option<String>, String, Millis, String)> = Vec::new();
+    let mut main_agent: Option<String> = None;
+    for (_, e) in events {
+        match &e.body {
+            Body::Message { id, channel, sender, agent, text, .. } => {
+                if *sender == Sender::Agent && main_agent.is_none() {
+                    main_agent.clone_from(agent);
+                }
+                texts.push((
+                    id.clone(),
+                    *sender,
+                    agent.clone(),
+                    channel.as_str().to_string(),
+                    e.ts,
+                    text.clone().unwrap_or_default(),
+                ));
+            }
+            Body::Edit { message, text: Some(t) } => {
+                if let Some(m) = texts.iter().find(|x| &x.0 == message).cloned() {
+                    texts.push((m.0, m.1, m.2, m.3, e.ts, t.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let last_ts = events.last().map_or(0, |(_, e)| e.ts);
+    for c in &s.phrases {
+        let r = &c.rule;
+        let mut matched_any = false;
+        for (id, sender, agent, channel, ts, text) in &texts {
+            if !r.applies(*sender, channel, text) {
+                continue;
+            }
+            if let Some(m) = c.re.find(text) {
+                matched_any = true;
+                if r.mode == PhraseMode::MustNot {
+                    let mut f = finding(
+                        conv,
+                        &r.id,
+                        agent.as_deref(),
+                        Some(id),
+                        *ts,
+                        format!("{}: \"{}\"", r.name, m.as_str()),
+                    );
+                    f.severity = r.severity;
+                    out.push(f);
+                }
+            }
+        }
+        let applicable = texts.iter().any(|(_, sender, _, channel, _, text)| r.applies(*sender, channel, text));
+        if r.mode == PhraseMode::Must && applicable && !matched_any {
+            let mut f = finding(conv, &r.id, main_agent.as_deref(), None, last_ts, format!("{}: never said", r.name));
+            f.severity = r.severity;
+            out.push(f);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -328,6 +492,44 @@ mod tests {
         assert!(!card.detail.contains("1111 1111"), "masked: {}", card.detail);
         let abuse = f.iter().find(|f| f.rule == "abusive").unwrap();
         assert_eq!(abuse.message.as_deref(), Some("m4"), "found in the edited text");
+        // The company's own rules: a forbidden phrase, and one that must be said (in English conversations).
+        let rules = [
+            PhraseRule {
+                id: "no-promise".into(),
+                name: "No refund promises".into(),
+                pattern: r"guarantee|保证退款".into(),
+                mode: PhraseMode::MustNot,
+                side: Side::Agent,
+                channels: vec![],
+                language: None,
+                severity: Severity::Major,
+            },
+            PhraseRule {
+                id: "survey".into(),
+                name: "Offer the survey".into(),
+                pattern: "survey".into(),
+                mode: PhraseMode::Must,
+                side: Side::Agent,
+                channels: vec!["whatsapp".into()],
+                language: Some("en".into()),
+                severity: Severity::Minor,
+            },
+        ];
+        let s = Settings { phrases: rules.iter().map(|r| r.compile().unwrap()).collect(), ..Settings::default() };
+        let mut e2 = e.clone();
+        e2.push(evs(&[r#"{"type":"message","conversation":"c","id":"m6","channel":"whatsapp","ts":"2026-11-02T11:05:00Z","sender":"agent","agent":"a-2","text":"I GUARANTEE a refund"}"#])[0].clone());
+        let f2 = check("c", &e2, &s, now);
+        let promise = f2.iter().find(|f| f.rule == "no-promise").unwrap();
+        assert_eq!((promise.message.as_deref(), promise.severity), (Some("m6"), Severity::Major));
+        let survey = f2.iter().find(|f| f.rule == "survey").unwrap();
+        assert_eq!((survey.message.as_deref(), survey.agent.as_deref()), (None, Some("a-2")));
+        assert!(
+            PhraseRule { pattern: "(".into(), ..rules[0].clone() }
+                .compile()
+                .unwrap_err()
+                .contains("regular expression")
+        );
+        assert!(PhraseRule { id: "greeting".into(), ..rules[0].clone() }.compile().unwrap_err().contains("built-in"));
         // The ids are stable: a second run gives the same ones.
         assert_eq!(
             check("c", &e, &Settings::default(), now).iter().map(|f| f.id.clone()).collect::<Vec<_>>(),

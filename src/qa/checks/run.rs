@@ -8,13 +8,16 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::engine::{self, Dismissal, Finding, Settings};
+use super::engine::{self, Compiled, Dismissal, Finding, PhraseRule, Settings};
 use crate::domain::time::{Millis, format_rfc3339, now_ms};
 use crate::metrics::settings::{SLA_KEY, SlaTargets};
 use crate::store::codec::{decode, encode};
 use crate::store::{Actor, AuditSpec, Conversation, Store, StoreError};
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// The setting holding the company's phrase rules (JSON).
+pub const PHRASES_KEY: &str = "qa_phrase_rules";
 
 /// Agent id → team.
 type Teams = HashMap<String, Option<String>>;
@@ -62,6 +65,32 @@ impl Checks {
 
     /// The thresholds: the SLA targets of the metrics, and the company's own
     /// e-mail domains (those of the e-mail channels) which are not private addresses.
+    /// The company's phrase rules, as stored.
+    pub fn phrase_rules(&self) -> Result<Vec<PhraseRule>> {
+        Ok(self.store.setting(PHRASES_KEY)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+    }
+
+    /// Replaces the company's phrase rules (each checked); audited as a setting.
+    pub fn set_phrase_rules(&self, actor: &Actor, rules: &[PhraseRule]) -> std::result::Result<(), String> {
+        let mut ids = HashSet::new();
+        for r in rules {
+            r.compile()?;
+            if !ids.insert(r.id.as_str()) {
+                return Err(format!("rule id {:?} is used twice", r.id));
+            }
+        }
+        let json = serde_json::to_string(rules).expect("rules serialise");
+        self.store.put_setting(actor, PHRASES_KEY, Some(&json)).map_err(|e| e.to_string())
+    }
+
+    fn compiled_phrases(&self) -> Result<Vec<Compiled>> {
+        Ok(self
+            .phrase_rules()?
+            .iter()
+            .filter_map(|r| r.compile().map_err(|e| tracing::warn!(error = %e, "a stored phrase rule is skipped")).ok())
+            .collect())
+    }
+
     fn context(&self) -> Result<(SlaTargets, Vec<String>, Teams)> {
         let sla = self.store.setting(SLA_KEY)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
         let channels: Vec<serde_json::Value> =
@@ -82,7 +111,8 @@ impl Checks {
         conv: &str,
         sla: &SlaTargets,
         domains: &[String],
-        teams: &HashMap<String, Option<String>>,
+        phrases: &[Compiled],
+        teams: &Teams,
         now: Millis,
     ) -> Result<Vec<Finding>> {
         let Some(events) = self.store.conversation_events(conv)? else { return Ok(vec![]) };
@@ -91,6 +121,7 @@ impl Checks {
         let s = Settings {
             sla_seconds: sla.for_team(team.as_deref()),
             company_domains: domains.to_vec(),
+            phrases: phrases.to_vec(),
             ..Default::default()
         };
         Ok(engine::check(conv, &events, &s, now))
@@ -99,10 +130,11 @@ impl Checks {
     /// Checks these conversations and stores their findings (in one write).
     fn check_ids(&self, actor: &Actor, ids: &[String], cursor: Option<u64>) -> Result<usize> {
         let (sla, domains, teams) = self.context()?;
+        let phrases = self.compiled_phrases()?;
         let now = now_ms();
         let mut found = Vec::new();
         for id in ids {
-            for f in self.check_one(id, &sla, &domains, &teams, now)? {
+            for f in self.check_one(id, &sla, &domains, &phrases, &teams, now)? {
                 found.push((f.id.clone(), encode(&f)));
             }
         }
