@@ -6,6 +6,7 @@
 pub mod calibration;
 pub mod checks;
 pub mod review;
+pub mod sampling;
 pub mod score;
 pub mod scorecard;
 pub mod service;

@@ -8,13 +8,16 @@ use serde::Serialize;
 use super::calibration::{self, Calibration, CalibrationView, NewCalibration};
 use super::checks::run::Checks;
 use super::review::{Decision, Dispute, NewDispute, NewResolution, NewReview, Resolution, Review};
+use super::sampling::{self, Assignment, Plan, PlanDraft};
 use super::score::Answer;
 use super::score::{iqs, score};
 use super::scorecard::{Scorecard, ScorecardDraft};
 use crate::domain::time::{Millis, format_rfc3339, now_ms};
 use crate::domain::{Body, Sender};
 use crate::store::codec::{decode, encode};
+use crate::store::qa::QaList;
 use crate::store::{Actor, AuditSpec, Store, StoreError};
+use std::collections::HashSet;
 
 #[derive(Debug)]
 pub enum QaError {
@@ -48,6 +51,24 @@ pub struct ReviewFilter {
     pub to: Option<Millis>,
     /// Only the reviews of this calibration session (otherwise calibration reviews are left out).
     pub calibration: Option<u64>,
+}
+
+/// One assignment in a queue.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub assignment: Assignment,
+    /// The review that did it, once done.
+    pub review: Option<u64>,
+    pub overdue: bool,
+}
+
+/// A reviewer's queue with its progress.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Queue {
+    pub total: usize,
+    pub done: usize,
+    pub items: Vec<QueueItem>,
 }
 
 /// IQS of one group (an agent, a team, or everything).
@@ -413,6 +434,139 @@ impl QaService {
         let s = self.calibration(id)?;
         let reviews = self.reviews(&Viewer::All, &ReviewFilter { calibration: Some(id), ..Default::default() })?;
         Ok(calibration::view(s, reviews, viewer))
+    }
+
+    // ---- sampling and assignments ----
+
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        self.store.qa_list(QaList::Plans)?.iter().map(|(_, b)| decode(b, "plan").map_err(QaError::from)).collect()
+    }
+
+    /// Sets up a recurring sampling plan.
+    pub fn create_plan(&self, actor: &Actor, by: &str, d: PlanDraft) -> Result<Plan> {
+        if d.name.trim().is_empty() || d.per_agent == 0 || d.per_agent > 100 {
+            return Err(QaError::Invalid("a plan needs a `name` and `per_agent` from 1 to 100".into()));
+        }
+        if self.store.user(&d.reviewer)?.is_none() {
+            return Err(QaError::NotFound(format!("user {}", d.reviewer)));
+        }
+        self.scorecard(&d.scorecard, None)?;
+        let plan = Plan { id: 0, draft: d, created_by: by.into(), created: format_rfc3339(now_ms()) };
+        let spec = AuditSpec::new(actor, "qa.plan", plan.draft.name.clone());
+        let p2 = plan.clone();
+        let ids = self.store.qa_append(spec, QaList::Plans, vec![Box::new(move |id| encode(&Plan { id, ..p2 }))])?;
+        Ok(Plan { id: ids[0], ..plan })
+    }
+
+    fn assignments(&self) -> Result<Vec<Assignment>> {
+        self.store
+            .qa_list(QaList::Assignments)?
+            .iter()
+            .map(|(_, b)| decode(b, "assignment").map_err(QaError::from))
+            .collect()
+    }
+
+    /// The assignments of a plan for the period holding `at` (picked once; the same afterwards).
+    pub fn generate(&self, actor: &Actor, plan_id: u64, at: Millis) -> Result<Vec<Assignment>> {
+        let plan = self
+            .plans()?
+            .into_iter()
+            .find(|p| p.id == plan_id)
+            .ok_or_else(|| QaError::NotFound(format!("plan {plan_id}")))?;
+        let (start, end) = sampling::period(plan.draft.every, at);
+        let existing: Vec<Assignment> = self
+            .assignments()?
+            .into_iter()
+            .filter(|a| a.plan == plan_id && a.period_start == format_rfc3339(start))
+            .collect();
+        if !existing.is_empty() {
+            return Ok(existing);
+        }
+        let teams: HashMap<String, Option<String>> = self.store.agents()?.into_iter().map(|a| (a.id, a.team)).collect();
+        let scope = sampling::agents_of(&plan.draft, &teams);
+        let reviewed: HashSet<String> =
+            self.reviews(&Viewer::All, &ReviewFilter::default())?.into_iter().map(|r| r.conversation).collect();
+        let mut findings: HashMap<(String, String), usize> = HashMap::new();
+        for f in self.checks.findings(&Default::default())? {
+            if let Some(a) = f.agent {
+                *findings.entry((f.conversation, a)).or_default() += 1;
+            }
+        }
+        let mut by_agent: BTreeMap<String, Vec<(String, f64, Vec<String>)>> = BTreeMap::new();
+        self.store.for_each_conversation(&mut |c: crate::store::Conversation| {
+            if c.last_event < start || c.first_event >= end || reviewed.contains(&c.id) {
+                return;
+            }
+            for a in &c.agents {
+                if scope.contains(a) {
+                    let n = findings.get(&(c.id.clone(), a.clone())).copied().unwrap_or(0);
+                    let (w, why) = match plan.draft.pick {
+                        sampling::Pick::Random => (1.0, vec![]),
+                        sampling::Pick::Risk => sampling::risk(&c, n),
+                    };
+                    by_agent.entry(a.clone()).or_default().push((c.id.clone(), w, why));
+                }
+            }
+        })?;
+        let mut made: Vec<Assignment> = Vec::new();
+        for (agent, cands) in by_agent {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (plan_id, start, &agent).hash(&mut h);
+            for (conversation, reasons) in sampling::pick(cands, plan.draft.per_agent, h.finish()) {
+                made.push(Assignment {
+                    id: 0,
+                    plan: plan_id,
+                    reviewer: plan.draft.reviewer.clone(),
+                    scorecard: plan.draft.scorecard.clone(),
+                    conversation,
+                    agent: agent.clone(),
+                    period_start: format_rfc3339(start),
+                    due: format_rfc3339(end),
+                    due_ms: end,
+                    reasons,
+                });
+            }
+        }
+        let spec = AuditSpec::new(actor, "qa.assign", format!("plan:{plan_id}")).detail(format!(
+            "{} assignment(s) for {}",
+            made.len(),
+            format_rfc3339(start)
+        ));
+        let makers: Vec<Box<dyn FnOnce(u64) -> Vec<u8>>> = made
+            .iter()
+            .cloned()
+            .map(|a| Box::new(move |id| encode(&Assignment { id, ..a })) as Box<dyn FnOnce(u64) -> Vec<u8>>)
+            .collect();
+        let ids = self.store.qa_append(spec, QaList::Assignments, makers)?;
+        Ok(made.into_iter().zip(ids).map(|(a, id)| Assignment { id, ..a }).collect())
+    }
+
+    /// A reviewer's queue (everyone's with None): the current period's
+    /// assignments are picked first if they are not yet; each item says
+    /// whether it is reviewed, and whether it is overdue.
+    pub fn queue(&self, actor: &Actor, reviewer: Option<&str>) -> Result<Queue> {
+        let now = now_ms();
+        for p in self.plans()? {
+            if reviewer.is_none_or(|r| r == p.draft.reviewer) {
+                self.generate(actor, p.id, now)?;
+            }
+        }
+        let reviews = self.reviews(&Viewer::All, &ReviewFilter::default())?;
+        let mut items = Vec::new();
+        for a in self.assignments()? {
+            if reviewer.is_some_and(|r| r != a.reviewer) {
+                continue;
+            }
+            let review =
+                reviews.iter().find(|r| r.conversation == a.conversation && r.reviewer == a.reviewer).map(|r| r.id);
+            let overdue = review.is_none() && a.due_ms <= now;
+            items.push(QueueItem { assignment: a, review, overdue });
+        }
+        let done = items.iter().filter(|i| i.review.is_some()).count();
+        // Open work first, soonest due first.
+        items.sort_by_key(|i| (i.review.is_some(), i.assignment.due_ms, i.assignment.id));
+        Ok(Queue { total: items.len(), done, items })
     }
 
     /// Reviews with a dispute, open ones first.

@@ -130,6 +130,8 @@ impl Store {
             txn.open_table(qa::QA_REVIEWS)?;
             txn.open_table(qa::QA_CALIBRATIONS)?;
             txn.open_table(qa::QA_FINDINGS)?;
+            txn.open_table(qa::QA_PLANS)?;
+            txn.open_table(qa::QA_ASSIGNMENTS)?;
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;

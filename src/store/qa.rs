@@ -13,6 +13,10 @@ pub const QA_REVIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_rev
 /// finding id (`{conversation}|{rule}|{message}`) → an encoded finding. Kept
 /// sorted by conversation, so one conversation's findings are a range.
 pub const QA_FINDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("qa_findings");
+/// sampling plan id → an encoded plan.
+pub const QA_PLANS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_plans");
+/// assignment id → an encoded review assignment.
+pub const QA_ASSIGNMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_assignments");
 /// calibration session id → an encoded session.
 pub const QA_CALIBRATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("qa_calibrations");
 
@@ -199,5 +203,55 @@ impl Store {
             tx.txn.open_table(QA_FINDINGS)?.insert(id, bytes)?;
             Ok(())
         })
+    }
+}
+
+/// Plans and assignments: a numbered list each, values encoded by `qa`.
+#[derive(Clone, Copy)]
+pub enum QaList {
+    Plans,
+    Assignments,
+}
+
+impl QaList {
+    fn table(self) -> TableDefinition<'static, u64, &'static [u8]> {
+        match self {
+            QaList::Plans => QA_PLANS,
+            QaList::Assignments => QA_ASSIGNMENTS,
+        }
+    }
+}
+
+impl Store {
+    /// Appends items made by `encode(id)` to a list, in one audited write; their ids.
+    pub fn qa_append(
+        &self,
+        spec: AuditSpec,
+        list: QaList,
+        items: Vec<Box<dyn FnOnce(u64) -> Vec<u8> + '_>>,
+    ) -> Result<Vec<u64>> {
+        self.write(spec, |tx| {
+            let mut t = tx.txn.open_table(list.table())?;
+            let mut next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+            let mut ids = Vec::new();
+            for make in items {
+                t.insert(next, make(next).as_slice())?;
+                ids.push(next);
+                next += 1;
+            }
+            Ok(ids)
+        })
+    }
+
+    /// Every item of a list, oldest first.
+    pub fn qa_list(&self, list: QaList) -> Result<Vec<(u64, Vec<u8>)>> {
+        let txn = self.begin_read()?;
+        let t = txn.open_table(list.table())?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            let (k, v) = item?;
+            out.push((k.value(), v.value().to_vec()));
+        }
+        Ok(out)
     }
 }

@@ -377,3 +377,71 @@ fn the_cli_runs_the_checks_over_the_history_and_then_only_the_new() {
     let o = cli(&data, &["qa", "check", "--new"]);
     assert!(text(&o).contains("checked 1 conversation(s) with new events"), "{}", text(&o));
 }
+
+#[test]
+fn a_sampling_plan_fills_the_reviewers_queue_once_per_period_and_tracks_progress() {
+    let app = TestApp::start();
+    app.import_fixture("search_corpus.ndjson");
+    let mo = app.token_for("mo", UserRole::Manager, None);
+    let quinn = app.token_for("quinn", UserRole::Qa, None);
+    assert_eq!(send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&mo), &card(2.0)).0, 200);
+    let plan = json!({"name": "cn-care monthly", "reviewer": "quinn", "scorecard": "support", "per_agent": 2, "every": "month", "pick": "risk", "team": "cn-care"});
+    assert_eq!(send_json("POST", &app.url("/api/v1/qa/plans"), Some(&quinn), &plan).0, 403);
+    let (s, p) = send_json("POST", &app.url("/api/v1/qa/plans"), Some(&mo), &plan);
+    assert_eq!(s, 201, "{p}");
+    let id = p["id"].as_u64().unwrap();
+    let (s, e) = send_json(
+        "POST",
+        &app.url("/api/v1/qa/plans"),
+        Some(&mo),
+        &json!({"name": "x", "reviewer": "nobody", "scorecard": "support", "per_agent": 2, "every": "week", "pick": "random"}),
+    );
+    assert_eq!(s, 404, "{e}");
+
+    // November: each cn-care agent gets two of the conversations it took part in.
+    let pick_november = || {
+        send_json("POST", &app.url(&format!("/api/v1/qa/plans/{id}/generate?at=2026-11-15")), Some(&mo), &json!({})).1
+    };
+    let first = pick_november();
+    let picked: Vec<(String, String)> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["agent"].as_str().unwrap().to_string(), a["conversation"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(picked.len(), 4, "{first}");
+    for agent in ["a-zh1", "a-zh2"] {
+        let (_, theirs) = get(
+            &app.url(&format!("/api/v1/conversations?agent={agent}&from=2026-11-01&to=2026-12-01&limit=500")),
+            Some(&mo),
+        );
+        let ids: Vec<&str> = theirs["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        let mine: Vec<&String> = picked.iter().filter(|(a, _)| a == agent).map(|(_, c)| c).collect();
+        assert_eq!(mine.len(), 2, "{agent}: {first}");
+        assert!(mine.iter().all(|c| ids.contains(&c.as_str())), "{agent} took part in {ids:?}, picked {mine:?}");
+    }
+    assert_eq!(first[0]["due"], "2026-12-01T00:00:00.000Z");
+    assert_eq!(pick_november(), first, "picked once a period");
+
+    // The reviewer's queue: progress and due dates; reviewing an assigned conversation ticks it off.
+    let (_, q) = get(&app.url("/api/v1/qa/queue"), Some(&quinn));
+    assert_eq!((q["total"].as_u64(), q["done"].as_u64()), (Some(4), Some(0)), "{q}");
+    assert_eq!(q["items"][0]["overdue"], true, "November is over");
+    let conv = q["items"][0]["conversation"].as_str().unwrap().to_string();
+    let (s, _) = send_json(
+        "POST",
+        &app.url("/api/v1/qa/reviews"),
+        Some(&quinn),
+        &json!({"conversation": conv, "scorecard": "support", "answers": answers(Some(1), 4, 1)}),
+    );
+    assert_eq!(s, 201);
+    let (_, q) = get(&app.url("/api/v1/qa/queue"), Some(&quinn));
+    assert_eq!(q["done"], 1);
+    let last = q["items"].as_array().unwrap().last().unwrap();
+    assert!(last["review"].is_u64() && last["overdue"] == false, "done work goes last: {last}");
+    // Others' queues: managers may look, another reviewer may not; agents have none.
+    assert_eq!(get(&app.url("/api/v1/qa/queue?reviewer=quinn"), Some(&mo)).1["total"], 4);
+    let rita = app.token_for("rita", UserRole::Qa, None);
+    assert_eq!(get(&app.url("/api/v1/qa/queue?reviewer=quinn"), Some(&rita)).0, 403);
+    assert_eq!(get(&app.url("/api/v1/qa/queue"), Some(&app.token_for("li", UserRole::Agent, Some("a-zh2")))).0, 403);
+}

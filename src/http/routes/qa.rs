@@ -372,3 +372,80 @@ pub async fn aqs(state: web::Data<AppState>, auth: Auth, q: web::Query<AqsQuery>
     let (overall, groups) = blocking(move || state.qa.checks.aqs(g.as_deref(), from, to)).await?;
     Ok(HttpResponse::Ok().json(AqsAnswer { overall, groups }))
 }
+
+/// Sets up a recurring sampling plan (managers and admins).
+#[utoipa::path(post, path = "/api/v1/qa/plans", tag = "qa", request_body = crate::qa::sampling::PlanDraft,
+    responses((status = 201, body = crate::qa::sampling::Plan), (status = 400, body = crate::http::error::ErrorBody)))]
+#[post("/qa/plans")]
+pub async fn create_plan(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<crate::qa::sampling::PlanDraft>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let (actor, by) = (auth.actor(), auth.who.username.clone());
+    let p = blocking(move || state.qa.create_plan(&actor, &by, body.into_inner())).await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+/// Every sampling plan.
+#[utoipa::path(get, path = "/api/v1/qa/plans", tag = "qa", responses((status = 200, body = Vec<crate::qa::sampling::Plan>)))]
+#[get("/qa/plans")]
+pub async fn plans(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let list = blocking(move || state.qa.plans()).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct GenerateQuery {
+    /// A day of the period to pick for (default: now): RFC 3339 or YYYY-MM-DD.
+    pub at: Option<String>,
+}
+
+/// Picks a plan's assignments for a period (once; asking again answers the same).
+#[utoipa::path(post, path = "/api/v1/qa/plans/{id}/generate", tag = "qa", params(GenerateQuery),
+    responses((status = 200, body = Vec<crate::qa::sampling::Assignment>)))]
+#[post("/qa/plans/{id}/generate")]
+pub async fn generate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<u64>,
+    q: web::Query<GenerateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[UserRole::Admin, UserRole::Manager])?;
+    let at = time_param("at", &q.at)?.unwrap_or_else(crate::domain::time::now_ms);
+    let actor = auth.actor();
+    let list = blocking(move || state.qa.generate(&actor, *id, at)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct QueueQuery {
+    /// Managers and admins: another reviewer's queue, or `all`.
+    pub reviewer: Option<String>,
+}
+
+/// The caller's review queue (the current period's assignments are picked when
+/// first asked for), with progress and due dates; open work first.
+#[utoipa::path(get, path = "/api/v1/qa/queue", tag = "qa", params(QueueQuery), responses((status = 200, body = crate::qa::service::Queue)))]
+#[get("/qa/queue")]
+pub async fn queue(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(REVIEWERS)?;
+    let me = auth.who.username.clone();
+    let who = match q.reviewer.as_deref() {
+        None => Some(me),
+        Some(other) if auth.who.is(&[UserRole::Admin, UserRole::Manager]) => {
+            (other != "all").then(|| other.to_string())
+        }
+        Some(other) if other == me => Some(me),
+        Some(_) => return Err(ApiError::forbidden()),
+    };
+    let actor = auth.actor();
+    let queue = blocking(move || state.qa.queue(&actor, who.as_deref())).await?;
+    Ok(HttpResponse::Ok().json(queue))
+}
