@@ -232,12 +232,11 @@ impl Store {
     ) -> Result<Vec<u64>> {
         self.write(spec, |tx| {
             let mut t = tx.txn.open_table(list.table())?;
-            let mut next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+            let first = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
             let mut ids = Vec::new();
-            for make in items {
-                t.insert(next, make(next).as_slice())?;
-                ids.push(next);
-                next += 1;
+            for (id, make) in (first..).zip(items) {
+                t.insert(id, make(id).as_slice())?;
+                ids.push(id);
             }
             Ok(ids)
         })
