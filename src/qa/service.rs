@@ -612,14 +612,16 @@ impl QaService {
             match group_by {
                 Some("agent") => Some(r.reviewee.clone()),
                 Some("team") => teams.get(&r.reviewee).cloned().flatten(),
+                // Reviewer workload: how many reviews each made, and its scores.
+                Some("reviewer") => Some(r.reviewer.clone()),
+                Some(p @ ("day" | "week" | "month")) => Some(period_key(p, r.created_ms)),
                 _ => None,
             }
         };
         if let Some(g) = group_by
-            && g != "agent"
-            && g != "team"
+            && !["agent", "team", "reviewer", "day", "week", "month"].contains(&g)
         {
-            return Err(QaError::Invalid(format!("group_by {g:?} is not agent or team")));
+            return Err(QaError::Invalid(format!("group_by {g:?} is not agent, team, reviewer, day, week or month")));
         }
         let overall = row(None, &reviews.iter().collect::<Vec<_>>());
         let mut groups: BTreeMap<Option<String>, Vec<&Review>> = BTreeMap::new();
@@ -629,6 +631,19 @@ impl QaService {
             }
         }
         Ok((overall, groups.into_iter().map(|(g, rs)| row(g, &rs)).collect()))
+    }
+}
+
+/// The key of a time group (UTC): `YYYY-MM-DD`, the Monday of the week, or `YYYY-MM`.
+pub fn period_key(p: &str, ms: Millis) -> String {
+    use chrono::{Datelike, TimeZone};
+    let t = chrono::Utc.timestamp_millis_opt(ms).single().unwrap_or_default().date_naive();
+    match p {
+        "week" => {
+            (t - chrono::Duration::days(t.weekday().num_days_from_monday() as i64)).format("%Y-%m-%d").to_string()
+        }
+        "month" => t.format("%Y-%m").to_string(),
+        _ => t.format("%Y-%m-%d").to_string(),
     }
 }
 

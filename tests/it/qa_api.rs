@@ -60,6 +60,14 @@ fn reviews_are_scored_on_their_scorecard_version_and_add_up_to_iqs() {
     assert!(close(&zh1["iqs"], 68.75) && zh1["reviews"] == 2, "{zh1}");
     assert!(close(&zh1["categories"]["empathy"], 50.0), "(75 + 25) / 2: {zh1}");
     assert!(close(&zh1["categories"]["greeting"], 100.0), "N/A left out: {zh1}");
+    // Over time and per reviewer (workload).
+    let (_, by_month) = get(&app.url("/api/v1/qa/iqs?group_by=month"), Some(&qa));
+    assert_eq!(by_month["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(by_month["groups"][0]["reviews"], 3);
+    assert_eq!(by_month["groups"][0]["group"].as_str().map(str::len), Some(7), "YYYY-MM");
+    let (_, load) = get(&app.url("/api/v1/qa/iqs?group_by=reviewer"), Some(&qa));
+    assert_eq!((load["groups"][0]["group"].as_str(), load["groups"][0]["reviews"].as_u64()), (Some("quinn"), Some(3)));
+    assert_eq!(get(&app.url("/api/v1/qa/iqs?group_by=channel"), Some(&qa)).0, 400);
     let (_, by_team) = get(&app.url("/api/v1/qa/iqs?group_by=team"), Some(&qa));
     let care = by_team["groups"].as_array().unwrap().iter().find(|g| g["group"] == "cn-care").unwrap();
     assert_eq!(care["reviews"], 3);
@@ -334,6 +342,8 @@ fn automatic_checks_follow_new_events_give_aqs_and_keep_dismissals() {
     assert_eq!(only[0]["dismissed"]["reason"], "the company's official account");
     let (_, aqs) = get(&app.url("/api/v1/qa/aqs?group_by=team"), Some(&admin));
     assert!(close(&aqs["overall"]["aqs"], 100.0), "{aqs}");
+    let (_, weekly) = get(&app.url("/api/v1/qa/aqs?group_by=week"), Some(&admin));
+    assert_eq!(weekly["groups"][0]["group"], "2026-11-02", "the Monday of the week");
     let actions: Vec<String> = audit_actions(&app.store, 200).into_iter().map(|(a, _)| a).collect();
     assert!(actions.iter().any(|a| a == "qa.finding.dismiss"));
     // An agent sees its own findings only; the rules are listed.

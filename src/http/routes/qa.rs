@@ -102,7 +102,7 @@ pub struct ReviewQuery {
     /// Reviews made in [from, to): RFC 3339 or YYYY-MM-DD.
     pub from: Option<String>,
     pub to: Option<String>,
-    /// For `/qa/iqs`: `agent` or `team`.
+    /// For `/qa/iqs`: `agent`, `team`, `reviewer` (workload), `day`, `week` or `month`.
     pub group_by: Option<String>,
 }
 
@@ -343,7 +343,7 @@ pub async fn dismiss(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct AqsQuery {
-    /// `agent` or `team`.
+    /// `agent`, `team`, `day`, `week` or `month`.
     pub group_by: Option<String>,
     /// Conversations active in [from, to).
     pub from: Option<String>,
@@ -363,10 +363,9 @@ pub struct AqsAnswer {
 pub async fn aqs(state: web::Data<AppState>, auth: Auth, q: web::Query<AqsQuery>) -> Result<HttpResponse, ApiError> {
     auth.require(REVIEWERS)?;
     if let Some(g) = q.group_by.as_deref()
-        && g != "agent"
-        && g != "team"
+        && !["agent", "team", "day", "week", "month"].contains(&g)
     {
-        return Err(ApiError::bad(format!("group_by {g:?} is not agent or team")));
+        return Err(ApiError::bad(format!("group_by {g:?} is not agent, team, day, week or month")));
     }
     let (from, to, g) = (time_param("from", &q.from)?, time_param("to", &q.to)?, q.group_by.clone());
     let (overall, groups) = blocking(move || state.qa.checks.aqs(g.as_deref(), from, to)).await?;

@@ -254,6 +254,8 @@ impl Checks {
                 let group = match group_by {
                     Some("agent") => Some(a.clone()),
                     Some("team") => teams.get(a).cloned().flatten(),
+                    // Over time: by the conversation's last activity.
+                    Some(p @ ("day" | "week" | "month")) => Some(crate::qa::service::period_key(p, c.last_event)),
                     _ => None,
                 };
                 rows.push((group, score, mine.iter().map(|f| f.rule.clone()).collect()));
