@@ -56,6 +56,7 @@ fn pages() -> Vec<(&'static str, String, &'static str)> {
         ("transcript", "#/c/s-01".into(), "document.querySelector('#figures') && document.querySelector('#reply')"),
         ("search", "#/search?q=%E9%80%80%E6%AC%BE".into(), "document.getElementById('total')"),
         ("admin", "#/admin".into(), "document.querySelector('#audit tr') && document.querySelector('#channels')"),
+        ("qa", "#/qa".into(), "document.querySelector('#scorecard-form') && document.querySelector('#qa-scores')"),
     ]
 }
 

@@ -357,3 +357,44 @@ fn admin_adds_a_user_sets_the_sla_and_verifies_the_audit_chain() {
     assert_eq!(js(&tab, "document.querySelector('#nav a[href=\"#/admin\"]').hidden"), true);
     assert_eq!(js(&tab, "!!document.querySelector('#users')"), false);
 }
+
+#[test]
+fn a_reviewer_scores_a_conversation_beside_its_transcript_and_the_quality_page_shows_it() {
+    let (app, _browser, tab) = started();
+    let token = app.admin_token();
+    let card = serde_json::json!({"name": "Support quality", "sections": [{"name": "Handling", "categories": [
+        {"id": "greeting", "name": "Greets", "scale": "binary"},
+        {"id": "empathy", "name": "Empathy", "scale": "five", "weight": 2}]}]});
+    assert_eq!(crate::common::send_json("PUT", &app.url("/api/v1/qa/scorecards/support"), Some(&token), &card).0, 200);
+    sign_in(&tab, &app.base, "admin", crate::common::ADMIN_PW, "#/c/s-01?review=support");
+    until(&tab, "document.querySelector('#review-form select[data-category=empathy]')");
+    // Greets: yes (100); empathy 4 of 5 (75, weight 2): (100 + 150) / 3 = 83.3.
+    js(&tab, "document.querySelector('#review-form select[data-category=greeting]').value = '1'");
+    js(&tab, "document.querySelector('#review-form select[data-category=empathy]').value = '4'");
+    js(&tab, "document.getElementById('review-form').requestSubmit()");
+    let said = until(&tab, "document.getElementById('review-status').textContent");
+    assert!(said.as_str().unwrap().contains("83.3") && said.as_str().unwrap().contains("a-zh1"), "{said}");
+    let (_, reviews) = get(&app.url("/api/v1/qa/reviews"), Some(&token));
+    assert_eq!(reviews[0]["reviewer"], "admin");
+
+    // The quality page: the agent's IQS, and the scorecard editor saving a new version.
+    tab.navigate_to(&format!("{}/#/qa", app.base)).unwrap();
+    until(&tab, "document.querySelector('#qa-scores tbody tr')");
+    let row = val(
+        &tab,
+        "[...document.querySelectorAll('#qa-scores tbody tr')].find(tr => tr.cells[0].textContent === 'a-zh1').cells[1].textContent",
+    );
+    assert_eq!(row, serde_json::json!("83.3"));
+    js(
+        &tab,
+        "{ const s = document.querySelector('#scorecard-form').closest('section').querySelector('select'); s.value = 'support'; s.dispatchEvent(new Event('change')); }",
+    );
+    until(&tab, "document.querySelectorAll('#categories tr').length === 2");
+    js(&tab, "document.querySelector('#categories tr:nth-child(2) [name=weight]').value = '3'");
+    js(&tab, "document.getElementById('scorecard-form').requestSubmit()");
+    let saved = until(&tab, "document.getElementById('scorecard-status').textContent");
+    assert!(saved.as_str().unwrap().contains('2'), "{saved}");
+    let (_, v2) = get(&app.url("/api/v1/qa/scorecards/support"), Some(&token));
+    assert_eq!((v2["version"].as_u64(), v2["sections"][0]["categories"][1]["weight"].as_f64()), (Some(2), Some(3.0)));
+    shot(&tab, "qa");
+}

@@ -11,9 +11,10 @@ import * as overview from './pages/overview.js';
 import * as samples from './pages/samples.js';
 import * as teams from './pages/teams.js';
 import * as admin from './pages/admin.js';
+import * as qa from './pages/qa.js';
 
 const ctx = { me: null };
-const pages = { signin, overview, samples, admin, teams, agent: { render: teams.renderAgent }, search, conversations, c: conversation };
+const pages = { signin, overview, samples, admin, qa, teams, agent: { render: teams.renderAgent }, search, conversations, c: conversation };
 
 function route() {
   const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');

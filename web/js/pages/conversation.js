@@ -1,6 +1,7 @@
 import { get, api, ApiError } from '../api.js';
 import { t, dateTime, time, seconds as SECS } from '../i18n.js';
 import { h } from '../dom.js';
+import { reviewPanel } from './qa.js';
 
 export async function render(main, r, ctx) {
   const id = r.args[0];
@@ -29,6 +30,8 @@ export async function render(main, r, ctx) {
   main.append(list);
   await figures(main, id, list);
   if (ctx && ctx.me && ['admin', 'manager', 'agent'].includes(ctx.me.role)) replyBox(main, id, list, ctx.me);
+  // Reviewers score the conversation beside its transcript.
+  if (ctx && ctx.me && ['admin', 'manager', 'qa'].includes(ctx.me.role)) await reviewPanel(main, id, r.params.get('review')).catch(() => {});
   const m = r.params.get('m');
   const ev = r.params.get('e');
   const target = m ? list.querySelector(`[data-message="${CSS.escape(m)}"]`) : ev ? list.querySelector(`[data-seq="${CSS.escape(ev)}"]`) : null;
