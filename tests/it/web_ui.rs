@@ -396,5 +396,30 @@ fn a_reviewer_scores_a_conversation_beside_its_transcript_and_the_quality_page_s
     assert!(saved.as_str().unwrap().contains('2'), "{saved}");
     let (_, v2) = get(&app.url("/api/v1/qa/scorecards/support"), Some(&token));
     assert_eq!((v2["version"].as_u64(), v2["sections"][0]["categories"][1]["weight"].as_f64()), (Some(2), Some(3.0)));
+
+    // A calibration session and a sampling plan opened from the page.
+    app.token_for("quinn", UserRole::Qa, None);
+    js(
+        &tab,
+        "{ const f = document.getElementById('cal-form'); f.cal_name.value = 'November'; f.cal_conversations.value = 's-01, s-03'; \
+         f.cal_reviewers.value = 'admin, quinn'; f.requestSubmit(); }",
+    );
+    until(&tab, "[...document.querySelectorAll('#calibrations li')].some(li => li.textContent.includes('November'))");
+    js(
+        &tab,
+        "{ const f = document.getElementById('plan-form'); f.plan_name.value = 'weekly five'; f.plan_reviewer.value = 'quinn'; \
+         f.plan_per.value = '5'; f.requestSubmit(); }",
+    );
+    until(&tab, "[...document.querySelectorAll('#plans li')].some(li => li.textContent.includes('weekly five'))");
+    let (_, plans) = get(&app.url("/api/v1/qa/plans"), Some(&token));
+    assert_eq!(
+        (plans[0]["draft"]["reviewer"].as_str(), plans[0]["draft"]["pick"].as_str()),
+        (Some("quinn"), Some("risk"))
+    );
+    assert!(
+        js(&tab, "!!document.querySelector('#qa-weeks tbody tr') && !!document.querySelector('#qa-teams tbody tr')")
+            .as_bool()
+            .unwrap()
+    );
     shot(&tab, "qa");
 }

@@ -17,7 +17,9 @@ function status(el, ok, msg) {
 export async function render(main, r, ctx) {
   const role = ctx.me.role;
   main.append(h('h1', {}, t('qa.title')));
-  const sections = role === 'agent' ? [myReviews, disputes] : [queue, disputes, scores, scorecards, calibrations];
+  const managing = role === 'admin' || role === 'manager';
+  const sections = role === 'agent' ? [myReviews, disputes]
+    : [queue, disputes, scores, trends, scorecards, calibrations, ...(managing ? [plans] : [])];
   for (const s of sections) {
     const box = h('section', { class: 'card admin' });
     main.append(box);
@@ -72,14 +74,20 @@ async function disputes(box, ctx) {
     if (d.resolution) {
       li.append(' · ', t('qa.decided', { decision: t('qa.decision.' + d.resolution.decision), before: fmt(d.resolution.score_before), after: fmt(d.resolution.score_after) }));
     } else if (canDecide) {
-      const decision = h('select', { name: 'decision', 'aria-label': t('qa.decision') }, ['accept', 'reject'].map((x) => h('option', { value: x }, t('qa.decision.' + x))));
+      const decision = h('select', { name: 'decision', 'aria-label': t('qa.decision') }, ['accept', 'partial', 'reject'].map((x) => h('option', { value: x }, t('qa.decision.' + x))));
+      // A partial acceptance gives the final value of each disputed category.
+      const finals = d.proposed.map((a) => h('input', { 'data-category': a.category, type: 'number', min: 0, max: 5, size: 3, value: a.value ?? '', 'aria-label': t('qa.final', { category: a.category }) }));
+      const partial = h('span', { hidden: true }, finals);
+      decision.addEventListener('change', () => { partial.hidden = decision.value !== 'partial'; });
       const reason = h('input', { name: 'reason', required: true, size: 24, 'aria-label': t('qa.reason') });
       const msg = h('span', { role: 'status' });
-      const form = h('form', { class: 'bar resolve' }, decision, reason, h('button', { type: 'submit' }, t('qa.decide')), msg);
+      const form = h('form', { class: 'bar resolve' }, decision, partial, reason, h('button', { type: 'submit' }, t('qa.decide')), msg);
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
+        const answers = decision.value === 'partial'
+          ? finals.map((i) => ({ category: i.dataset.category, value: i.value === '' ? null : Number(i.value) })) : [];
         try {
-          const out = await api('POST', `/qa/reviews/${r.id}/resolve`, { decision: decision.value, reason: reason.value });
+          const out = await api('POST', `/qa/reviews/${r.id}/resolve`, { decision: decision.value, reason: reason.value, answers });
           status(msg, true, t('qa.score') + ' ' + fmt(out.score));
         } catch (err) { status(msg, false, err.message); }
       });
@@ -101,6 +109,46 @@ async function scores(box) {
         const f = Object.entries(q.findings || {}).map(([k, v]) => `${k} ${v}`).join(', ');
         return h('tr', {}, h('td', {}, a), h('td', {}, fmt(i.iqs)), h('td', {}, i.reviews || 0), h('td', {}, fmt(q.aqs)), h('td', {}, f || '–'));
       })))));
+}
+
+async function trends(box) {
+  const [iqs, aqs] = await Promise.all([get('/qa/iqs?group_by=week'), get('/qa/aqs?group_by=week')]);
+  const [iqsTeam, aqsTeam] = await Promise.all([get('/qa/iqs?group_by=team'), get('/qa/aqs?group_by=team')]);
+  const weeks = [...new Set([...iqs.groups, ...aqs.groups].map((g) => g.group).filter(Boolean))].sort().slice(-12);
+  const teams = [...new Set([...iqsTeam.groups, ...aqsTeam.groups].map((g) => g.group).filter(Boolean))].sort();
+  const of = (list, k) => list.groups.find((g) => g.group === k) || {};
+  const table = (id, head, keys, a, b) => h('div', { class: 'heat-wrap' }, h('table', { id },
+    h('thead', {}, h('tr', {}, [head, 'qa.iqs', 'qa.reviews', 'qa.aqs'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, keys.map((k) => h('tr', {}, h('td', {}, k), h('td', {}, fmt(of(a, k).iqs)), h('td', {}, of(a, k).reviews || 0), h('td', {}, fmt(of(b, k).aqs)))))));
+  box.append(h('h2', {}, t('qa.trends')), table('qa-weeks', 'qa.week', weeks, iqs, aqs), table('qa-teams', 'qa.team', teams, iqsTeam, aqsTeam));
+}
+
+async function plans(box) {
+  const [list, cards] = await Promise.all([get('/qa/plans'), get('/qa/scorecards')]);
+  const msg = h('p', { role: 'status', id: 'plan-status' });
+  const f = {
+    name: h('input', { name: 'plan_name', required: true, size: 16 }),
+    reviewer: h('input', { name: 'plan_reviewer', required: true, size: 10 }),
+    scorecard: h('select', { name: 'plan_scorecard' }, cards.map((c) => h('option', { value: c.id }, c.name))),
+    per: h('input', { name: 'plan_per', type: 'number', min: 1, max: 100, value: 5, size: 4 }),
+    every: h('select', { name: 'plan_every' }, ['week', 'day', 'month'].map((x) => h('option', { value: x }, t('qa.every.' + x)))),
+    pick: h('select', { name: 'plan_pick' }, ['risk', 'random'].map((x) => h('option', { value: x }, t('qa.pick.' + x)))),
+    team: h('input', { name: 'plan_team', size: 10 }),
+  };
+  const form = h('form', { class: 'bar', id: 'plan-form' }, h('label', {}, t('qa.planname'), f.name), h('label', {}, t('qa.reviewer'), f.reviewer),
+    h('label', {}, t('qa.scorecards'), f.scorecard), h('label', {}, t('qa.per'), f.per), h('label', {}, t('qa.every'), f.every),
+    h('label', {}, t('qa.pick'), f.pick), h('label', {}, t('qa.team'), f.team), h('button', { type: 'submit' }, t('qa.addplan')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api('POST', '/qa/plans', { name: f.name.value, reviewer: f.reviewer.value, scorecard: f.scorecard.value, per_agent: Number(f.per.value),
+        every: f.every.value, pick: f.pick.value, team: f.team.value || null });
+      location.reload();
+    } catch (err) { status(msg, false, err.message); }
+  });
+  box.append(h('h2', {}, t('qa.plans')), h('ul', { id: 'plans' }, list.map((p) => h('li', {}, h('strong', {}, p.draft.name), ' · ', p.draft.reviewer, ' · ',
+    t('qa.plandesc', { n: p.draft.per_agent, every: t('qa.every.' + p.draft.every), pick: t('qa.pick.' + p.draft.pick) }), p.draft.team ? ' · ' + p.draft.team : ''))),
+  cards.length ? form : null, msg);
 }
 
 async function scorecards(box, ctx) {
@@ -164,7 +212,23 @@ async function calibrations(box) {
       t('qa.calprogress', { done: v.done, expected: v.expected }),
       v.revealed ? ' · ' + t('qa.agreement', { rate: fmt(v.agreement_rate) }) : ' · ' + t('qa.blind')));
   }
-  box.append(h('h2', {}, t('qa.calibrations')), list.length ? ul : h('p', { class: 'muted' }, t('qa.nocal')));
+  const cards = await get('/qa/scorecards');
+  const msg = h('p', { role: 'status', id: 'cal-status' });
+  const name = h('input', { name: 'cal_name', required: true, size: 16 });
+  const card = h('select', { name: 'cal_scorecard' }, cards.map((c) => h('option', { value: c.id }, c.name)));
+  const convs = h('input', { name: 'cal_conversations', required: true, size: 24, placeholder: 'c-1, c-2' });
+  const reviewers = h('input', { name: 'cal_reviewers', required: true, size: 20, placeholder: 'quinn, rita' });
+  const form = h('form', { class: 'bar', id: 'cal-form' }, h('label', {}, t('qa.calname'), name), h('label', {}, t('qa.scorecards'), card),
+    h('label', {}, t('qa.calconvs'), convs), h('label', {}, t('qa.calreviewers'), reviewers), h('button', { type: 'submit' }, t('qa.calopen')));
+  const split = (v) => v.split(',').map((x) => x.trim()).filter(Boolean);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api('POST', '/qa/calibrations', { name: name.value, scorecard: card.value, conversations: split(convs.value), reviewers: split(reviewers.value) });
+      location.reload();
+    } catch (err) { status(msg, false, err.message); }
+  });
+  box.append(h('h2', {}, t('qa.calibrations')), list.length ? ul : h('p', { class: 'muted' }, t('qa.nocal')), cards.length ? form : null, msg);
 }
 
 /** The review form beside a transcript (qa, manager, admin). */
