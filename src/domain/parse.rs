@@ -260,6 +260,20 @@ fn parse_conv(ty: &str, m: &mut Map<String, Value>) -> Result<ConvEvent, Rejecti
     Ok(ConvEvent { conversation, ts, body, extra: extra(m, &all) })
 }
 
+/// Conversation events from event-format lines, numbered from 1 as if stored
+/// in that order (for the tests of the layers that read timelines).
+#[cfg(test)]
+pub(crate) fn test_events(lines: &[&str]) -> Vec<(u64, ConvEvent)> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match parse_line(l.as_bytes()).expect("a valid test line") {
+            Record::Conv(e) => (i as u64 + 1, e),
+            other => panic!("not a conversation event: {other:?}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,22 +111,11 @@ fn redact(item: &mut TimelineItem) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse::parse_line;
-
-    fn evs(lines: &[&str]) -> Vec<(u64, ConvEvent)> {
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| match parse_line(l.as_bytes()).unwrap() {
-                Record::Conv(e) => (i as u64 + 1, e),
-                _ => panic!(),
-            })
-            .collect()
-    }
+    use crate::domain::parse::test_events;
 
     #[test]
     fn edits_keep_the_original_and_recalls_keep_the_content_for_those_allowed() {
-        let e = evs(&[
+        let e = test_events(&[
             r#"{"type":"message","conversation":"c","id":"m1","channel":"wechat","ts":"2026-11-02T09:00:00Z","sender":"customer","text":"订单 1"}"#,
             r#"{"type":"edit","conversation":"c","message":"m1","ts":"2026-11-02T09:01:00Z","text":"订单 12"}"#,
             r#"{"type":"edit","conversation":"c","message":"m1","ts":"2026-11-02T09:02:00Z","text":"订单 123"}"#,

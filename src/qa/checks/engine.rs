@@ -418,19 +418,7 @@ fn phrase_findings(conv: &str, events: &[(u64, ConvEvent)], s: &Settings, out: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Record;
-    use crate::domain::parse::parse_line;
-
-    fn evs(lines: &[&str]) -> Vec<(u64, ConvEvent)> {
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| match parse_line(l.as_bytes()).unwrap() {
-                Record::Conv(e) => (i as u64 + 1, e),
-                _ => panic!(),
-            })
-            .collect()
-    }
+    use crate::domain::parse::test_events;
 
     fn rules(f: &[Finding]) -> Vec<&str> {
         f.iter().map(|f| f.rule.as_str()).collect()
@@ -438,7 +426,7 @@ mod tests {
 
     #[test]
     fn a_good_conversation_has_no_finding() {
-        let e = evs(&[
+        let e = test_events(&[
             r#"{"type":"message","conversation":"c","id":"m1","channel":"wechat","ts":"2026-11-02T09:00:00Z","sender":"customer","text":"我想退款"}"#,
             r#"{"type":"message","conversation":"c","id":"m2","channel":"wechat","ts":"2026-11-02T09:01:00Z","sender":"agent","agent":"a-1","text":"您好，请提供订单号 2026110512345"}"#,
             r#"{"type":"message","conversation":"c","id":"m3","channel":"wechat","ts":"2026-11-02T09:02:00Z","sender":"customer","text":"2026110512345"}"#,
@@ -455,7 +443,7 @@ mod tests {
 
     #[test]
     fn each_rule_fires_on_its_case_and_names_the_message() {
-        let e = evs(&[
+        let e = test_events(&[
             r#"{"type":"message","conversation":"c","id":"m1","channel":"whatsapp","ts":"2026-11-02T09:00:00Z","sender":"customer","text":"my order is late"}"#,
             r#"{"type":"message","conversation":"c","id":"m2","channel":"whatsapp","ts":"2026-11-02T09:20:00Z","sender":"agent","agent":"a-2","text":"Order 77 shipped. Add me on WhatsApp wa.me/5511987654321"}"#,
             r#"{"type":"message","conversation":"c","id":"m3","channel":"whatsapp","ts":"2026-11-02T09:21:00Z","sender":"customer","text":"ok and my card?"}"#,
@@ -517,7 +505,7 @@ mod tests {
         ];
         let s = Settings { phrases: rules.iter().map(|r| r.compile().unwrap()).collect(), ..Settings::default() };
         let mut e2 = e.clone();
-        e2.push(evs(&[r#"{"type":"message","conversation":"c","id":"m6","channel":"whatsapp","ts":"2026-11-02T11:05:00Z","sender":"agent","agent":"a-2","text":"I GUARANTEE a refund"}"#])[0].clone());
+        e2.push(test_events(&[r#"{"type":"message","conversation":"c","id":"m6","channel":"whatsapp","ts":"2026-11-02T11:05:00Z","sender":"agent","agent":"a-2","text":"I GUARANTEE a refund"}"#])[0].clone());
         let f2 = check("c", &e2, &s, now);
         let promise = f2.iter().find(|f| f.rule == "no-promise").unwrap();
         assert_eq!((promise.message.as_deref(), promise.severity), (Some("m6"), Severity::Major));
