@@ -79,7 +79,10 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         let store = std::sync::Arc::get_mut(&mut store).expect("the indexer has let go of the store");
         let before = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("compacting the store after a large import (skip with --no-compact)...");
-        while store.compact()? {}
+        let t = std::time::Instant::now();
+        store.compact_fully(&mut |n, size| {
+            eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, t.elapsed().as_secs_f64())
+        })?;
         let after = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
     }

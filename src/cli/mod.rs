@@ -132,7 +132,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let before = std::fs::metadata(store.path())?.len();
             let started = std::time::Instant::now();
-            while store.compact()? {}
+            store.compact_fully(&mut |n, size| {
+                eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, started.elapsed().as_secs_f64())
+            })?;
             let after = std::fs::metadata(store.path())?.len();
             println!("compacted {before} → {after} bytes in {:.1} s", started.elapsed().as_secs_f64());
             Ok(0)

@@ -3,6 +3,7 @@
 
 pub mod event;
 pub mod parse;
+mod parse_fast;
 pub mod role;
 pub mod routing;
 pub mod time;

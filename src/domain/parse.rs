@@ -29,6 +29,14 @@ pub fn parse_line(line: &[u8]) -> Result<Record, Rejection> {
         Ok(t) => t,
         Err(e) => return reject(format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
     };
+    if let Some(r) = super::parse_fast::parse_quick(text) {
+        return Ok(r);
+    }
+    parse_full(text)
+}
+
+/// The full validation of a line's text, with a reason for every rejection.
+fn parse_full(text: &str) -> Result<Record, Rejection> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) if e.is_eof() => return reject(format!("truncated JSON: {e}")),
@@ -309,6 +317,71 @@ mod tests {
         assert!(why(r#"{"type":"agent","name":"x"}"#).contains("`id`"));
         assert!(why(r#"{"type":"message","conversation":"c""#).contains("truncated"));
         assert!(parse_line(b"{\"type\":\"tag\",\"conversation\":\"c\xff\"}").unwrap_err().0.contains("UTF-8"));
+    }
+
+    /// The quick road must build exactly what the full one builds, or step aside.
+    fn same_on_both_roads(line: &str) -> bool {
+        let quick = super::super::parse_fast::parse_quick(line);
+        let full = parse_full(line);
+        if let Some(q) = &quick {
+            assert_eq!(Ok(q), full.as_ref(), "the quick road differs on {line}");
+        }
+        quick.is_some()
+    }
+
+    #[test]
+    fn the_quick_road_builds_the_same_records_or_steps_aside() {
+        let files = [
+            include_str!("../../tests/fixtures/sample.ndjson"),
+            include_str!("../../tests/fixtures/search_corpus.ndjson"),
+        ];
+        let mut lines: Vec<String> = files.iter().flat_map(|f| f.lines()).map(str::to_string).collect();
+        crate::demo::generate(7, 60, 1_790_000_000_000, &mut |v| lines.push(v.to_string()));
+        let conv_lines = lines.iter().filter(|l| l.contains("\"conversation\"")).count();
+        let quick = lines.iter().filter(|l| same_on_both_roads(l)).count();
+        assert!(quick * 10 >= conv_lines * 9, "the quick road took only {quick} of {conv_lines} event lines");
+        // Lines the quick road must leave to the full one (which accepts some, rejects others).
+        let aside = [
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer","agent":"a-1"}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"agent","agent":null}"#,
+            r#"{"type":"message","conversation":"c","id":"","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer"}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"fax","sender":"customer"}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer","zeta":1}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer","text":5}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer","attachments":[]}"#,
+            r#"{"type":"message","conversation":"c","id":"m","id":"n","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer"}"#,
+            r#"{"type":"assign","conversation":"c","ts":"2026-01-01T00:00:00Z","agent":"a","text":null}"#,
+            r#"{"type":"assign","conversation":null,"ts":"2026-01-01T00:00:00Z","agent":"a"}"#,
+            r#"{"type":"tag","conversation":"c","ts":"2026-01-01T00:00:00","tag":"x"}"#,
+            r#"{"type":"csat","conversation":"c","ts":"2026-01-01T00:00:00Z","score":6}"#,
+            r#"{"type":"csat","conversation":"c","ts":"2026-01-01T00:00:00Z","score":4.5}"#,
+            r#"{"type":"csat","conversation":"c","ts":"2026-01-01T00:00:00Z","score":null}"#,
+            r#"{"type":"delete","conversation":"c","ts":"2026-01-01T00:00:00Z","message":"m","by":"robot"}"#,
+            r#"{"type":"status","conversation":"c","ts":"2026-01-01T00:00:00Z","status":"lost"}"#,
+            r#"{"type":"agent","id":"a-1","name":"x"}"#,
+            r#"{"type":"wave","conversation":"c","ts":"2026-01-01T00:00:00Z"}"#,
+            r#"[1,2]"#,
+        ];
+        for l in aside {
+            assert!(!same_on_both_roads(l), "the quick road took {l}");
+        }
+        // Clean lines of every type, with nulls and escapes, take the quick road.
+        let clean = [
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00Z","channel":"line","sender":"customer","contact":null,"text":"a \"quoted\" \u4f60\u597d"}"#,
+            r#"{"type":"message","conversation":"c","id":"m","ts":"2026-01-01T00:00:00+08:00","channel":"email","sender":"agent","agent":"a-1","text":""}"#,
+            r#"{"type":"edit","conversation":"c","ts":"2026-01-01T00:00:00Z","message":"m","text":null}"#,
+            r#"{"type":"delete","conversation":"c","ts":"2026-01-01T00:00:00Z","message":"m","by":"system"}"#,
+            r#"{"type":"transfer","conversation":"c","ts":"2026-01-01T00:00:00Z","from":"a","to":"b","reason":"vip"}"#,
+            r#"{"type":"note","conversation":"c","ts":"2026-01-01T00:00:00Z","agent":"a","text":"x"}"#,
+            r#"{"type":"untag","conversation":"c","ts":"2026-01-01T00:00:00Z","tag":"x"}"#,
+            r#"{"type":"resolve","conversation":"c","ts":"2026-01-01T00:00:00Z","agent":""}"#,
+            r#"{"type":"reopen","conversation":"c","ts":"2026-01-01T00:00:00Z"}"#,
+            r#"{"type":"csat","conversation":"c","ts":"2026-01-01T00:00:00Z","score":5,"comment":"ok"}"#,
+            r#"{"type":"status","conversation":"c","ts":"2026-01-01T00:00:00Z","status":"read"}"#,
+        ];
+        for l in clean {
+            assert!(same_on_both_roads(l), "the quick road left {l}");
+        }
     }
 
     #[test]

@@ -80,16 +80,23 @@ pub fn import(
     std::thread::scope(|scope| {
         // Inside the scope, so that a panicking writer drops `rx` and frees the parser.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
-        let parser = scope.spawn(move || parse_batches(reader, opts, tx));
+        // Written batches go back to the parser's thread to be freed there, off the writer's.
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Encoded>>();
+        let parser = scope.spawn(move || parse_batches(reader, opts, tx, spent_rx));
         let mut w = Writer { store, actor, opts, batches: 0, touched: Touched::default() };
         for b in rx.iter() {
             if s.error.is_some() {
                 continue; // drain, so the parser can finish
             }
             let (read, last) = (b.bytes, b.last);
-            if let Err(e) = w.flush(b, &mut s) {
-                s.error = Some(e.to_string());
-                continue;
+            match w.flush(b, &mut s) {
+                Ok(spent) => {
+                    let _ = spent_tx.send(spent);
+                }
+                Err(e) => {
+                    s.error = Some(e.to_string());
+                    continue;
+                }
             }
             progress(ImportProgress { bytes: read, lines: last, accepted: s.accepted });
         }
@@ -113,6 +120,7 @@ fn parse_batches(
     reader: &mut impl BufRead,
     opts: &ImportOptions,
     tx: std::sync::mpsc::SyncSender<Batch>,
+    spent: std::sync::mpsc::Receiver<Vec<Encoded>>,
 ) -> ImportSummary {
     let mut s = ImportSummary::default();
     let mut buf = Vec::with_capacity(4096);
@@ -154,6 +162,9 @@ fn parse_batches(
             }
         }
         if batch.len() >= opts.batch {
+            while let Ok(done) = spent.try_recv() {
+                drop(done);
+            }
             // Hold each batch back until the next one exists, so the last is known as such.
             let b = Batch { records: std::mem::take(&mut batch), first, last: n, bytes, is_last: false };
             if let Some(p) = pending.replace(b)
@@ -201,10 +212,11 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn flush(&mut self, b: Batch, s: &mut ImportSummary) -> Result<(), StoreError> {
+    /// Appends a batch; answers its records, for the caller to free.
+    fn flush(&mut self, b: Batch, s: &mut ImportSummary) -> Result<Vec<Encoded>, StoreError> {
         if b.records.is_empty() {
             s.committed_lines = b.last;
-            return Ok(());
+            return Ok(b.records);
         }
         let spec = AuditSpec::new(self.actor, "events.import", format!("import:{}", self.opts.source))
             .detail(format!("lines {}-{}", b.first, b.last));
@@ -216,7 +228,7 @@ impl Writer<'_> {
         let durable = !exclusive || b.is_last || self.batches.is_multiple_of(DURABLE_EVERY);
         let touched = &mut self.touched;
         let stats = self.store.write_with(spec, durable, |tx| {
-            let st = tx.append_deferred(b.records, touched)?;
+            let st = tx.append_deferred(&b.records, touched)?;
             // While summaries wait in memory, the stored ones are behind the events: if
             // this import dies without a clean end, the next open rebuilds them.
             tx.set_meta_flag("derived_dirty", !durable)?;
@@ -230,6 +242,6 @@ impl Writer<'_> {
         if durable {
             s.committed_lines = b.last;
         }
-        Ok(())
+        Ok(b.records)
     }
 }

@@ -45,33 +45,13 @@ impl Facts {
     /// Appends the fact of `ev`, which must not be earlier than the last one.
     /// Edits and recalls change no figure and leave no fact.
     pub fn push(&mut self, ev: &ConvEvent) {
-        let dt = if self.items.is_empty() { 0 } else { (ev.ts - self.last).max(0) as u64 };
-        let fact = match &ev.body {
-            Body::Edit { .. } | Body::Delete { .. } | Body::Status { .. } => return,
-            Body::Message { channel, sender, agent, .. } => {
-                if self.channel.is_none() {
-                    self.channel = Some(*channel);
-                }
-                match sender {
-                    Sender::Customer => Fact::Customer(dt),
-                    Sender::Agent => Fact::Human(dt, agent.clone().unwrap_or_default()),
-                    Sender::Bot => Fact::Bot(dt),
-                }
+        if let Some(fact) = fact_of(ev, !self.items.is_empty(), self.last, &mut self.channel) {
+            if self.items.is_empty() {
+                self.start = ev.ts;
             }
-            Body::Assign { agent } => Fact::Assign(dt, agent.clone()),
-            Body::Transfer { from, to, .. } => Fact::Transfer(dt, from.clone(), to.clone()),
-            Body::Note { agent, .. } => Fact::Note(dt, agent.clone()),
-            Body::Tag { tag } => Fact::Tag(dt, tag.clone()),
-            Body::Untag { tag } => Fact::Untag(dt, tag.clone()),
-            Body::Resolve { agent } => Fact::Resolve(dt, agent.clone()),
-            Body::Reopen => Fact::Reopen(dt),
-            Body::Csat { score, .. } => Fact::Csat(dt, *score),
-        };
-        if self.items.is_empty() {
-            self.start = ev.ts;
+            self.last = ev.ts;
+            self.items.push(fact);
         }
-        self.last = ev.ts;
-        self.items.push(fact);
     }
 
     /// The facts as events without content (message ids, texts and contacts left
@@ -111,6 +91,33 @@ impl Facts {
             })
             .collect()
     }
+}
+
+/// The fact of `ev` (None for edits, recalls and statuses), `last` being the
+/// time of the previous fact if `any`; notes the channel of the first message.
+pub(crate) fn fact_of(ev: &ConvEvent, any: bool, last: Millis, channel: &mut Option<Channel>) -> Option<Fact> {
+    let dt = if any { (ev.ts - last).max(0) as u64 } else { 0 };
+    Some(match &ev.body {
+        Body::Edit { .. } | Body::Delete { .. } | Body::Status { .. } => return None,
+        Body::Message { channel: c, sender, agent, .. } => {
+            if channel.is_none() {
+                *channel = Some(*c);
+            }
+            match sender {
+                Sender::Customer => Fact::Customer(dt),
+                Sender::Agent => Fact::Human(dt, agent.clone().unwrap_or_default()),
+                Sender::Bot => Fact::Bot(dt),
+            }
+        }
+        Body::Assign { agent } => Fact::Assign(dt, agent.clone()),
+        Body::Transfer { from, to, .. } => Fact::Transfer(dt, from.clone(), to.clone()),
+        Body::Note { agent, .. } => Fact::Note(dt, agent.clone()),
+        Body::Tag { tag } => Fact::Tag(dt, tag.clone()),
+        Body::Untag { tag } => Fact::Untag(dt, tag.clone()),
+        Body::Resolve { agent } => Fact::Resolve(dt, agent.clone()),
+        Body::Reopen => Fact::Reopen(dt),
+        Body::Csat { score, .. } => Fact::Csat(dt, *score),
+    })
 }
 
 impl Store {

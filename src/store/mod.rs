@@ -12,6 +12,7 @@ pub mod directory;
 pub mod error;
 pub mod export;
 pub mod facts;
+pub mod facts_buf;
 pub mod feed;
 pub mod inbox;
 pub mod outbox;

@@ -51,7 +51,7 @@ impl Store {
                 for (seq, bytes) in &batch {
                     match decode::<Record>(bytes, "event")? {
                         Record::Conv(ev) => {
-                            tx.index_conv_event(ev, bytes.clone(), *seq, &mut touched)?;
+                            tx.index_conv_event(&ev, bytes, *seq, &mut touched)?;
                         }
                         Record::Agent(a) => {
                             tx.index_agent(&a)?;

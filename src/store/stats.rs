@@ -61,4 +61,14 @@ impl Store {
     pub fn compact(&mut self) -> Result<bool> {
         Ok(self.db.compact(redb::CompactionMode::Balanced)?)
     }
+
+    /// Compacts until nothing more is gained, telling `pass` the file size after each pass.
+    pub fn compact_fully(&mut self, pass: &mut dyn FnMut(u32, u64)) -> Result<()> {
+        let mut n = 0;
+        while self.compact()? {
+            n += 1;
+            pass(n, std::fs::metadata(self.path()).map(|m| m.len()).unwrap_or(0));
+        }
+        Ok(())
+    }
 }
