@@ -67,14 +67,19 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         if total > 0 { pb.set_position(p.bytes) } else { pb.set_position(p.lines) }
     });
     pb.finish_and_clear();
-    if let Some(i) = indexing {
-        match i.finish() {
-            Ok(line) => eprintln!("{line}"),
-            Err(e) => eprintln!(
-                "warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will"
-            ),
+    let index_warning = |e: anyhow::Error| {
+        format!("warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will")
+    };
+    eprintln!("events stored in {:.1} s", started.elapsed().as_secs_f64());
+    // The index lets go of the store before its commit, which overlaps the compaction.
+    let settling = match indexing.map(|i| i.finish()) {
+        Some(Ok(settling)) => Some(settling),
+        Some(Err(e)) => {
+            eprintln!("{}", index_warning(e));
+            None
         }
-    }
+        None => None,
+    };
     if s.error.is_none() && !a.no_compact && store.is_exclusive() && s.accepted >= a.compact_after {
         let store = std::sync::Arc::get_mut(&mut store).expect("the indexer has let go of the store");
         let before = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
@@ -85,6 +90,12 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         })?;
         let after = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
+    }
+    if let Some(settling) = settling {
+        match settling.wait() {
+            Ok(line) => eprintln!("{line}"),
+            Err(e) => eprintln!("{}", index_warning(e)),
+        }
     }
     let secs = started.elapsed().as_secs_f64();
     if a.json {

@@ -71,7 +71,7 @@ impl ImportIndexing {
     pub fn start(store: Arc<Store>, dir: &std::path::Path) -> anyhow::Result<ImportIndexing> {
         use std::sync::atomic::Ordering;
         let started = std::time::Instant::now();
-        let (mut indexer, _) = Indexer::open(store, dir)?;
+        let (mut indexer, _) = Indexer::open_with_threads(store, dir, 1)?;
         indexer.follow_bulk_import();
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
@@ -85,20 +85,41 @@ impl ImportIndexing {
         Ok(ImportIndexing { stop, thread, started, dir: dir.to_path_buf() })
     }
 
-    /// After the import: indexes the rest, commits, waits for merges; a summary line.
-    pub fn finish(self) -> anyhow::Result<String> {
+    /// After the import: indexes the rest and lets go of the store; the
+    /// commit and the merges go on in the background until [`Settling::wait`].
+    pub fn finish(self) -> anyhow::Result<Settling> {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        let mut indexer = self.thread.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;
+        let indexer = self.thread.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;
         let pb = progress::bar(0, "indexing for search");
-        indexer.settle(&|done, total| {
+        let committer = indexer.settle_and_let_go(&|done, total| {
             pb.set_length(total);
             pb.set_position(done);
         })?;
         pb.finish_and_clear();
-        let seq = indexer.payload.seq;
-        indexer.finish()?;
+        let seq = committer.payload.seq;
+        let thread = std::thread::Builder::new().name("index-commit".into()).spawn(move || {
+            committer.commit_and_wait()?;
+            Ok(())
+        })?;
+        Ok(Settling { thread, seq, started: self.started, dir: self.dir })
+    }
+}
+
+/// A bulk import's index being committed and merged.
+pub struct Settling {
+    thread: std::thread::JoinHandle<anyhow::Result<()>>,
+    seq: u64,
+    started: std::time::Instant,
+    dir: std::path::PathBuf,
+}
+
+impl Settling {
+    /// Waits for the commit and the merges; a summary line.
+    pub fn wait(self) -> anyhow::Result<String> {
+        self.thread.join().map_err(|_| anyhow::anyhow!("the index commit panicked"))??;
         Ok(format!(
-            "search index: {seq} events indexed, {:.1} s after the import started ({:.1} MB)",
+            "search index: {} events indexed, {:.1} s after the import started ({:.1} MB)",
+            self.seq,
             self.started.elapsed().as_secs_f64(),
             dir_size(&self.dir) as f64 / 1e6
         ))

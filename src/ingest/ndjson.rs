@@ -79,7 +79,7 @@ pub fn import(
     let mut s = ImportSummary::default();
     std::thread::scope(|scope| {
         // Inside the scope, so that a panicking writer drops `rx` and frees the parser.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(1);
         // Written batches go back to the parser's thread to be freed there, off the writer's.
         let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Encoded>>();
         let parser = scope.spawn(move || parse_batches(reader, opts, tx, spent_rx));

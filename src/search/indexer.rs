@@ -32,7 +32,7 @@ pub struct Indexer {
     /// The summaries the sets were loaded from are as of this event.
     loaded_at: u64,
     /// Following a bulk import as it runs (see `bulk`): summaries may lag the
-    /// events, so what needs them waits for `settle`.
+    /// events, so what needs them waits for `settle_and_let_go`.
     bulk: bool,
     /// Edits and deletes whose message was not found yet (bulk mode).
     waiting: Vec<(u64, u64, ConvEvent)>,
@@ -48,6 +48,13 @@ impl Indexer {
     /// unreadable, of another schema version or of another store generation.
     /// Answers whether it was (re)created.
     pub fn open(store: Arc<Store>, dir: &Path) -> Result<(Indexer, bool), SearchError> {
+        Self::open_with_threads(store, dir, 0)
+    }
+
+    /// [`Indexer::open`] with this many indexing threads (0: one per core, up to 8).
+    /// A bulk import uses one: its own two threads already keep the cores busy,
+    /// and fewer, larger segments need less merging.
+    pub fn open_with_threads(store: Arc<Store>, dir: &Path, threads: usize) -> Result<(Indexer, bool), SearchError> {
         let (_, generation) = store.facts_version()?;
         let (index, payload, fresh) = match SearchIndex::open(dir) {
             Ok((index, payload)) if payload.generation == generation => (index, payload, false),
@@ -62,7 +69,11 @@ impl Indexer {
                 (SearchIndex::create(dir)?, Payload { schema: SCHEMA_VERSION, generation, seq: 0 }, true)
             }
         };
-        let writer = index.index.writer(WRITER_MEMORY).map_err(|e| match e {
+        let writer = match threads {
+            0 => index.index.writer(WRITER_MEMORY),
+            n => index.index.writer_with_num_threads(n, WRITER_MEMORY),
+        };
+        let writer = writer.map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
             e => e.into(),
         })?;
@@ -125,7 +136,7 @@ impl Indexer {
             }
             self.payload.seq = batch.last_seq;
             progress(batch.last_seq, batch.head_seq);
-            // A bulk run commits once, in `settle`: a resume point before then
+            // A bulk run commits once, at its end: a resume point before then
             // could skip what still waits.
             if pending_docs >= COMMIT_EVERY_DOCS && !self.bulk {
                 self.commit()?;
@@ -177,13 +188,13 @@ impl Indexer {
 
     /// Follows a bulk import while it runs: from now on, what needs the
     /// conversation summaries (which such an import derives later) waits for
-    /// `settle`, and nothing is committed before it.
+    /// `settle_and_let_go`, and nothing is committed before it.
     pub fn follow_bulk_import(&mut self) {
         self.bulk = true;
     }
 
-    /// After a bulk import: indexes what waited, reads tags, commits.
-    pub fn settle(&mut self, progress: Progress<'_>) -> Result<u64, SearchError> {
+    /// What a bulk import's end reads from the store: the rest of the events, what waited, tags.
+    fn settle_reads(&mut self, progress: Progress<'_>) -> Result<u64, SearchError> {
         let n = self.catch_up(progress)?;
         self.bulk = false;
         let mut docs = Vec::new();
@@ -191,8 +202,16 @@ impl Indexer {
             self.index_event(seq, conv, &ev, &mut docs)?;
         }
         self.refresh_tags()?;
-        self.commit()?;
         Ok(n)
+    }
+
+    /// The end of a bulk import's indexing, in two halves: this one reads the store for the last time and
+    /// lets go of it; the [`Committer`] it answers commits the index and waits
+    /// for its merges, which takes a while, and meanwhile the store is free
+    /// (a bulk import compacts it then).
+    pub fn settle_and_let_go(mut self, progress: Progress<'_>) -> Result<Committer, SearchError> {
+        self.settle_reads(progress)?;
+        Ok(Committer { writer: self.writer, payload: self.payload })
     }
 
     /// Commits what was added, with the payload, and makes it searchable.
@@ -255,6 +274,23 @@ impl Indexer {
 
     fn conv_channel(&self, conv: u64) -> String {
         self.sets.read().expect("sets lock").channel(conv).map_or(String::new(), |c| c.as_str().to_string())
+    }
+}
+
+/// The end of a bulk import's indexing, without the store: see [`Indexer::settle_and_let_go`].
+pub struct Committer {
+    writer: IndexWriter,
+    pub payload: Payload,
+}
+
+impl Committer {
+    /// Commits what was added, with the payload, and waits for the merges.
+    pub fn commit_and_wait(mut self) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&self.payload.encode());
+        prepared.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
     }
 }
 
