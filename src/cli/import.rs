@@ -80,23 +80,26 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         }
         None => None,
     };
+    let mut compacted = Ok(());
     if s.error.is_none() && !a.no_compact && store.is_exclusive() && s.accepted >= a.compact_after {
         let store = std::sync::Arc::get_mut(&mut store).expect("the indexer has let go of the store");
         let before = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("compacting the store after a large import (skip with --no-compact)...");
         let t = std::time::Instant::now();
-        store.compact_fully(&mut |n, size| {
+        compacted = store.compact_fully(&mut |n, size| {
             eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, t.elapsed().as_secs_f64())
-        })?;
+        });
         let after = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
         eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
     }
+    // The index's commit finishes even when the compaction failed.
     if let Some(settling) = settling {
         match settling.wait() {
             Ok(line) => eprintln!("{line}"),
             Err(e) => eprintln!("{}", index_warning(e)),
         }
     }
+    compacted?;
     let secs = started.elapsed().as_secs_f64();
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s)?);

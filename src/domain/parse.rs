@@ -361,6 +361,10 @@ mod tests {
             r#"{"type":"agent","id":"a-1","name":"x"}"#,
             r#"{"type":"wave","conversation":"c","ts":"2026-01-01T00:00:00Z"}"#,
             r#"[1,2]"#,
+            r#"["reopen","c","2026-01-01T00:00:00Z"]"#,
+            r#"["message","c","2026-01-01T00:00:00Z","m","line","customer"]"#,
+            r#"{"type":"tag","conversation":"c","ts":"2026-01-01T00:00:00Z","tag":"x","score":null}"#,
+            r#"{"type":"tag","conversation":"c","ts":"2026-01-01T00:00:00Z","tag":"x","score":3}"#,
         ];
         for l in aside {
             assert!(!same_on_both_roads(l), "the quick road took {l}");

@@ -87,6 +87,44 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     }
 }
 
+/// A number field as the line has it: absent, null, or a whole number
+/// (anything else fails the quick road).
+#[derive(Default)]
+enum Num {
+    #[default]
+    Absent,
+    Null,
+    Val(u64),
+}
+
+struct NumVisitor;
+
+impl<'de> Visitor<'de> for NumVisitor {
+    type Value = Num;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a whole number or null")
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Num::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Num::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_u64(NumVisitor)
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Num::Val(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(NumVisitor)
+    }
+}
+
 /// Every field a conversation event may have; any other one fails the quick road.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,9 +163,8 @@ struct Line<'a> {
     comment: Str<'a>,
     #[serde(borrow, default)]
     status: Str<'a>,
-    /// Null or a non-integer fails the quick road.
     #[serde(default)]
-    score: Option<u64>,
+    score: Num,
 }
 
 // One bit per field a type may carry besides type, conversation and ts.
@@ -164,7 +201,7 @@ impl Line<'_> {
             (self.tag.present(), TAG),
             (self.comment.present(), COMMENT),
             (self.status.present(), STATUS),
-            (self.score.is_some(), SCORE),
+            (!matches!(self.score, Num::Absent), SCORE),
         ];
         bits.iter().filter(|(p, _)| *p).fold(0, |acc, (_, b)| acc | b)
     }
@@ -173,6 +210,10 @@ impl Line<'_> {
 /// The record of `text` when it is a clean conversation event, else `None`
 /// (then the full validation decides).
 pub fn parse_quick(text: &str) -> Option<Record> {
+    // A derived struct would also take a JSON array, field by position.
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
     let l: Line = serde_json::from_str(text).ok()?;
     let present = l.present();
     let only = |allowed: u32| present & !allowed == 0;
@@ -214,8 +255,8 @@ pub fn parse_quick(text: &str) -> Option<Record> {
         "untag" if only(TAG) => Body::Untag { tag: l.tag.need()? },
         "resolve" if only(AGENT) => Body::Resolve { agent: l.agent.opt()?.filter(|a| !a.is_empty()) },
         "reopen" if only(0) => Body::Reopen,
-        "csat" if only(SCORE | COMMENT) => match l.score? {
-            s @ 1..=5 => Body::Csat { score: s as u8, comment: l.comment.opt()? },
+        "csat" if only(SCORE | COMMENT) => match l.score {
+            Num::Val(s @ 1..=5) => Body::Csat { score: s as u8, comment: l.comment.opt()? },
             _ => return None,
         },
         "status" if only(MESSAGE | STATUS) => {
