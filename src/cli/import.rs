@@ -5,7 +5,7 @@ use clap::Args;
 use figment::Figment;
 
 use super::{Global, open_store, progress};
-use crate::ingest::{ImportOptions, import};
+use crate::ingest::{ImportOptions, import_followed};
 use crate::store::Actor;
 
 #[derive(Args)]
@@ -49,7 +49,7 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
     };
     // Alone with the store (no server to do it), the import also indexes for
     // search, as it goes: the index follows the store from its own thread.
-    let indexing = if !a.no_index && store.is_exclusive() {
+    let mut indexing = if !a.no_index && store.is_exclusive() {
         let dir = crate::search::index::dir_of(&loaded.config.data);
         match super::reindex::ImportIndexing::start(store.clone(), &dir) {
             Ok(i) => Some(i),
@@ -63,9 +63,15 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
     };
     let pb = progress::bar(total, "importing");
     let started = std::time::Instant::now();
-    let s = import(&store, &Actor::cli(), &mut reader, &opts, &mut |p| {
-        if total > 0 { pb.set_position(p.bytes) } else { pb.set_position(p.lines) }
-    });
+    let follower = indexing.as_mut().and_then(|i| i.follower());
+    let s = import_followed(
+        &store,
+        &Actor::cli(),
+        &mut reader,
+        &opts,
+        &mut |p| if total > 0 { pb.set_position(p.bytes) } else { pb.set_position(p.lines) },
+        follower,
+    );
     pb.finish_and_clear();
     let index_warning = |e: anyhow::Error| {
         format!("warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will")

@@ -4,6 +4,7 @@ use clap::Args;
 use figment::Figment;
 
 use super::{Global, open_store, progress};
+use crate::ingest::Committed;
 use crate::search::index::dir_of;
 use crate::search::indexer::Indexer;
 use crate::store::Store;
@@ -59,36 +60,46 @@ pub fn index_for_search(store: Arc<Store>, dir: &std::path::Path) -> anyhow::Res
     ))
 }
 
-/// Indexes for search while a bulk import runs (see `Indexer::follow_bulk_import`).
+/// Indexes for search while a bulk import runs: the import hands each
+/// committed batch over through [`ImportIndexing::follower`].
 pub struct ImportIndexing {
-    stop: Arc<std::sync::atomic::AtomicBool>,
+    follower: Option<std::sync::mpsc::SyncSender<Committed>>,
     thread: std::thread::JoinHandle<anyhow::Result<Indexer>>,
     started: std::time::Instant,
     dir: std::path::PathBuf,
 }
 
+/// Committed batches waiting for the indexer: enough to ride out a merge, few
+/// enough to keep memory flat. When they are all taken, the import goes on and
+/// the indexer reads what it missed from the store.
+const WAITING_BATCHES: usize = 4;
+
 impl ImportIndexing {
     pub fn start(store: Arc<Store>, dir: &std::path::Path) -> anyhow::Result<ImportIndexing> {
-        use std::sync::atomic::Ordering;
         let started = std::time::Instant::now();
         let (mut indexer, _) = Indexer::open_with_threads(store, dir, 1)?;
         indexer.follow_bulk_import();
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = stop.clone();
+        // Whatever the store has that the index lacks comes first.
+        indexer.catch_up(&|_, _| {})?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Committed>(WAITING_BATCHES);
         let thread = std::thread::Builder::new().name("import-indexing".into()).spawn(move || {
-            while !flag.load(Ordering::SeqCst) {
-                indexer.catch_up(&|_, _| {})?;
-                std::thread::sleep(std::time::Duration::from_millis(100));
+            for batch in rx {
+                indexer.index_placed(&batch.records, &batch.placed)?;
             }
             Ok(indexer)
         })?;
-        Ok(ImportIndexing { stop, thread, started, dir: dir.to_path_buf() })
+        Ok(ImportIndexing { follower: Some(tx), thread, started, dir: dir.to_path_buf() })
+    }
+
+    /// Where the import sends its committed batches (once).
+    pub fn follower(&mut self) -> Option<std::sync::mpsc::SyncSender<Committed>> {
+        self.follower.take()
     }
 
     /// After the import: indexes the rest and lets go of the store; the
     /// commit and the merges go on in the background until [`Settling::wait`].
     pub fn finish(self) -> anyhow::Result<Settling> {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(self.follower);
         let indexer = self.thread.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;
         let pb = progress::bar(0, "indexing for search");
         let committer = indexer.settle_and_let_go(&|done, total| {

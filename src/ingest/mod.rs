@@ -3,5 +3,5 @@
 pub mod lines;
 pub mod ndjson;
 
-pub use ndjson::{ImportOptions, ImportProgress, ImportSummary, Rejected, import};
+pub use ndjson::{Committed, ImportOptions, ImportProgress, ImportSummary, Rejected, import, import_followed};
 pub mod demo;

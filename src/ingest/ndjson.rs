@@ -1,12 +1,13 @@
 //! Streaming NDJSON import: validate each line, append in batches, report.
 
 use std::io::BufRead;
+use std::sync::mpsc::TrySendError;
 
 use serde::Serialize;
 
 use super::lines::{Line, read_line};
 use crate::domain::parse::parse_line;
-use crate::store::append::{Encoded, Touched};
+use crate::store::append::{Encoded, Placed, Touched};
 use crate::store::{Actor, AuditSpec, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -65,6 +66,14 @@ struct Batch {
     is_last: bool,
 }
 
+/// A batch the import has committed, with where each record went (one
+/// [`Placed`] per record, in order). A bulk import hands these to the search
+/// indexer, which then needs not read the events back from the store.
+pub struct Committed {
+    pub records: Vec<Encoded>,
+    pub placed: Vec<Placed>,
+}
+
 /// Imports everything `reader` yields. One thread reads and validates lines
 /// while the caller's thread appends the previous batch, so both cores work.
 /// Storage errors stop the import; what was committed before stays (and
@@ -75,6 +84,22 @@ pub fn import(
     reader: &mut (impl BufRead + Send),
     opts: &ImportOptions,
     progress: &mut dyn FnMut(ImportProgress),
+) -> ImportSummary {
+    import_followed(store, actor, reader, opts, progress, None)
+}
+
+/// [`import`], handing committed batches to `follower` (in commit order;
+/// nothing of a batch that failed). The import never waits for it: a batch
+/// that finds the follower's queue full is not handed over, and the follower
+/// reads it from the store instead, as it reads whatever else it lacks.
+/// Should the follower go away, the import goes on without it.
+pub fn import_followed(
+    store: &Store,
+    actor: &Actor,
+    reader: &mut (impl BufRead + Send),
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+    mut follower: Option<std::sync::mpsc::SyncSender<Committed>>,
 ) -> ImportSummary {
     let mut s = ImportSummary::default();
     std::thread::scope(|scope| {
@@ -89,9 +114,23 @@ pub fn import(
                 continue; // drain, so the parser can finish
             }
             let (read, last) = (b.bytes, b.last);
-            match w.flush(b, &mut s) {
-                Ok(spent) => {
-                    let _ = spent_tx.send(spent);
+            let mut placed = follower.as_ref().map(|_| Vec::with_capacity(b.records.len()));
+            match w.flush(b, &mut s, placed.as_mut()) {
+                Ok(records) => {
+                    let spent = match (&follower, placed) {
+                        (Some(f), Some(placed)) => match f.try_send(Committed { records, placed }) {
+                            Ok(()) => None,
+                            Err(TrySendError::Full(back)) => Some(back.records),
+                            Err(TrySendError::Disconnected(back)) => {
+                                follower = None;
+                                Some(back.records)
+                            }
+                        },
+                        _ => Some(records),
+                    };
+                    if let Some(spent) = spent {
+                        let _ = spent_tx.send(spent);
+                    }
                 }
                 Err(e) => {
                     s.error = Some(e.to_string());
@@ -213,7 +252,12 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     /// Appends a batch; answers its records, for the caller to free.
-    fn flush(&mut self, b: Batch, s: &mut ImportSummary) -> Result<Vec<Encoded>, StoreError> {
+    fn flush(
+        &mut self,
+        b: Batch,
+        s: &mut ImportSummary,
+        placed: Option<&mut Vec<Placed>>,
+    ) -> Result<Vec<Encoded>, StoreError> {
         if b.records.is_empty() {
             s.committed_lines = b.last;
             return Ok(b.records);
@@ -228,7 +272,7 @@ impl Writer<'_> {
         let durable = !exclusive || b.is_last || self.batches.is_multiple_of(DURABLE_EVERY);
         let touched = &mut self.touched;
         let stats = self.store.write_with(spec, durable, |tx| {
-            let st = tx.append_deferred(&b.records, touched)?;
+            let st = tx.append_deferred(&b.records, touched, placed)?;
             // While summaries wait in memory, the stored ones are behind the events: if
             // this import dies without a clean end, the next open rebuilds them.
             tx.set_meta_flag("derived_dirty", !durable)?;

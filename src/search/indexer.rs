@@ -8,8 +8,9 @@ use std::sync::{Arc, RwLock};
 
 use tantivy::{IndexWriter, TantivyDocument};
 
-use crate::domain::{Body, ConvEvent, Sender};
+use crate::domain::{Body, ConvEvent, Record, Sender};
 use crate::store::Store;
+use crate::store::append::{Encoded, Placed};
 
 use super::SearchError;
 use super::convsets::ConvSets;
@@ -114,26 +115,8 @@ impl Indexer {
             if batch.last_seq == self.payload.seq {
                 break;
             }
-            {
-                let mut sets = self.sets.write().expect("sets lock");
-                for (seq, conv, ev) in &batch.events {
-                    sets.apply(*conv, ev);
-                    if matches!(ev.body, Body::Tag { .. } | Body::Untag { .. }) && *seq > self.loaded_at {
-                        self.tags_changed.insert(*conv);
-                    }
-                }
-            }
-            for (seq, conv, ev) in &batch.events {
-                if let Body::Edit { message, .. } | Body::Delete { message, .. } = &ev.body
-                    && self.bulk
-                    && message_origin(&self.store, &ev.conversation, message)?.is_none()
-                {
-                    self.waiting.push((*seq, *conv, ev.clone()));
-                    continue;
-                }
-                self.index_event(*seq, *conv, ev, &mut docs)?;
-                pending_docs += docs.len() as u64;
-            }
+            let events: Vec<(u64, u64, &ConvEvent)> = batch.events.iter().map(|(s, c, e)| (*s, *c, e)).collect();
+            pending_docs += self.index_events(&events, &mut docs)?;
             self.payload.seq = batch.last_seq;
             progress(batch.last_seq, batch.head_seq);
             // A bulk run commits once, at its end: a resume point before then
@@ -152,24 +135,84 @@ impl Indexer {
         Ok(self.payload.seq - start)
     }
 
-    /// The documents and recall of one event, added to the writer.
+    /// Indexes events in sequence order (event number, conversation's internal
+    /// id, event): the conversation sets first, then the documents. Answers how
+    /// many documents were added.
+    fn index_events(
+        &mut self,
+        events: &[(u64, u64, &ConvEvent)],
+        docs: &mut Vec<TantivyDocument>,
+    ) -> Result<u64, SearchError> {
+        {
+            let mut sets = self.sets.write().expect("sets lock");
+            for &(seq, conv, ev) in events {
+                sets.apply(conv, ev);
+                if matches!(ev.body, Body::Tag { .. } | Body::Untag { .. }) && seq > self.loaded_at {
+                    self.tags_changed.insert(conv);
+                }
+            }
+        }
+        let mut added = 0;
+        for &(seq, conv, ev) in events {
+            if let Body::Edit { message, .. } | Body::Delete { message, .. } = &ev.body
+                && self.bulk
+                && message_origin(&self.store, &ev.conversation, message)?.is_none()
+            {
+                self.waiting.push((seq, conv, ev.clone()));
+                continue;
+            }
+            added += self.index_event(seq, conv, ev, docs)?;
+        }
+        Ok(added)
+    }
+
+    /// Indexes a batch a bulk import has just committed, from its records
+    /// and where they went, instead of reading them back from the store.
+    /// Events the index has already are skipped; should the batch not follow
+    /// on from the index (the store had events the index lacked), the gap is
+    /// read from the store first.
+    pub fn index_placed(&mut self, records: &[Encoded], placed: &[Placed]) -> Result<(), SearchError> {
+        let Some(first) = placed.iter().map(|p| p.seq).find(|&s| s != 0) else { return Ok(()) };
+        if first > self.payload.seq + 1 {
+            self.catch_up(&|_, _| {})?;
+        }
+        let after = self.payload.seq;
+        let mut last = after;
+        let events: Vec<(u64, u64, &ConvEvent)> = records
+            .iter()
+            .zip(placed)
+            .filter(|(_, p)| p.seq > after)
+            .inspect(|(_, p)| last = last.max(p.seq))
+            .filter_map(|(e, p)| match &e.record {
+                Record::Conv(ev) => Some((p.seq, p.conv, ev)),
+                _ => None,
+            })
+            .collect();
+        let mut docs = Vec::new();
+        self.index_events(&events, &mut docs)?;
+        self.payload.seq = last;
+        Ok(())
+    }
+
+    /// The documents and recall of one event, added to the writer; how many.
     fn index_event(
         &mut self,
         seq: u64,
         conv: u64,
         ev: &ConvEvent,
         docs: &mut Vec<TantivyDocument>,
-    ) -> Result<(), SearchError> {
+    ) -> Result<u64, SearchError> {
         if let Body::Delete { message, .. } = &ev.body
             && let Some(o) = message_origin(&self.store, &ev.conversation, message)?
         {
             self.sets.write().expect("sets lock").mark_deleted(o.seq);
         }
         self.documents(seq, conv, ev, docs)?;
+        let n = docs.len() as u64;
         for d in docs.drain(..) {
             self.writer.add_document(d)?;
         }
-        Ok(())
+        Ok(n)
     }
 
     /// Reads the current tags of the conversations whose tags changed.

@@ -30,6 +30,19 @@ impl Encoded {
     }
 }
 
+/// Where an append put one record: its event number (0: a duplicate, not
+/// stored) and, for a conversation event, its conversation's internal id
+/// (else [`NO_CONV`]). What a bulk import hands to the search indexer, which
+/// then needs not read the events back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub seq: u64,
+    pub conv: u64,
+}
+
+/// [`Placed::conv`] of a record that is not a conversation event.
+pub const NO_CONV: u64 = u64::MAX;
+
 /// What an append did with its records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AppendStats {
@@ -95,7 +108,7 @@ impl Tx<'_> {
     /// The same, for records already encoded (by an import's parsing thread).
     pub fn append_encoded(&mut self, records: Vec<Encoded>) -> Result<AppendStats> {
         let mut touched = Touched::default();
-        let stats = self.append_deferred(&records, &mut touched)?;
+        let stats = self.append_deferred(&records, &mut touched, None)?;
         self.derive(touched)?;
         Ok(stats)
     }
@@ -105,15 +118,27 @@ impl Tx<'_> {
     /// import), which derives at each durable commit: a crash loses the
     /// non-durable commits in between whole, events and all. The records are
     /// left to the caller, whose thread may free them.
-    pub fn append_deferred(&mut self, records: &[Encoded], touched: &mut Touched) -> Result<AppendStats> {
+    /// When `placed` is given, it receives each record's [`Placed`], in order.
+    pub fn append_deferred(
+        &mut self,
+        records: &[Encoded],
+        touched: &mut Touched,
+        mut placed: Option<&mut Vec<Placed>>,
+    ) -> Result<AppendStats> {
         let mut stats = AppendStats::default();
         for Encoded { record, bytes } in records {
             let seq = self.next_seq;
-            let new = match record {
-                Record::Conv(ev) => self.index_conv_event(ev, bytes, seq, touched)?,
-                Record::Agent(a) => self.index_agent(a)?,
-                Record::Contact(c) => self.index_contact(c)?,
+            let (new, conv) = match record {
+                Record::Conv(ev) => match self.index_conv_event(ev, bytes, seq, touched)? {
+                    Some(internal) => (true, internal),
+                    None => (false, NO_CONV),
+                },
+                Record::Agent(a) => (self.index_agent(a)?, NO_CONV),
+                Record::Contact(c) => (self.index_contact(c)?, NO_CONV),
             };
+            if let Some(p) = placed.as_deref_mut() {
+                p.push(Placed { seq: if new { seq } else { 0 }, conv });
+            }
             if new {
                 self.next_seq += 1;
                 self.events.insert(seq, bytes.as_slice())?;
@@ -152,7 +177,7 @@ impl Tx<'_> {
         encoded: &[u8],
         seq: u64,
         touched: &mut Touched,
-    ) -> Result<bool> {
+    ) -> Result<Option<u64>> {
         let (internal, is_new) = self.conv_internal(&ev.conversation, touched)?;
         if let std::collections::hash_map::Entry::Vacant(slot) = touched.convs.entry(internal) {
             let old: Option<Conversation> = if is_new {
@@ -177,7 +202,7 @@ impl Tx<'_> {
         let tc = touched.convs.get(&internal).expect("inserted above");
         for &(other, ofp) in &tc.summary.events {
             if ofp == fp && self.same_key(other, &key)? {
-                return Ok(false);
+                return Ok(None);
             }
         }
         for a in ev.body.agents() {
@@ -197,7 +222,7 @@ impl Tx<'_> {
             tc.refold = true;
         }
         tc.summary.events.push((seq, fp));
-        Ok(true)
+        Ok(Some(internal))
     }
 
     /// Whether the stored event `seq` (maybe stored by this transaction) has dedup key `key`.

@@ -114,3 +114,86 @@ fn search_answers_not_ready_until_the_index_is_built() {
     assert_eq!(service.search(&viewer, &req).unwrap().total, 6);
     service.shutdown();
 }
+
+/// Imports `lines` through the bulk path, answering the batches it committed (one per line).
+fn import_followed(store: &Store, lines: &[&str]) -> Vec<chatledger::ingest::Committed> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(lines.len() + 1);
+    let body = lines.join("\n");
+    let opts = chatledger::ingest::ImportOptions { batch: 1, ..Default::default() };
+    let mut r = std::io::BufReader::new(body.as_bytes());
+    let s = chatledger::ingest::import_followed(store, &Actor::system(), &mut r, &opts, &mut |_| {}, Some(tx));
+    assert_eq!(s.rejected, 0);
+    rx.try_iter().collect()
+}
+
+fn plain_import(store: &Store, lines: &[&str]) {
+    let body = lines.join("\n");
+    let mut r = std::io::BufReader::new(body.as_bytes());
+    chatledger::ingest::import(store, &Actor::system(), &mut r, &Default::default(), &mut |_| {});
+}
+
+#[test]
+fn a_bulk_import_hands_its_batches_to_the_index_which_reads_what_it_missed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store = Arc::new(Store::open_dir(&data, &OpenOptions::default()).unwrap());
+    let corpus = std::fs::read_to_string(fixture("search_corpus.ndjson")).unwrap();
+    let lines: Vec<&str> = corpus.lines().filter(|l| !l.trim().is_empty()).collect();
+    let quarter = lines.len() / 4;
+    let (a, rest) = lines.split_at(quarter);
+    let (b, rest) = rest.split_at(quarter);
+    let (c, d) = rest.split_at(quarter);
+
+    plain_import(&store, a);
+    let (mut ix, _) = Indexer::open_with_threads(store.clone(), &dir_of(&data), 1).unwrap();
+    ix.follow_bulk_import();
+    ix.catch_up(&|_, _| {}).unwrap();
+    // B is handed over, batch by batch, and follows on from the index.
+    let head_a = store.facts_version().unwrap().0;
+    let batches = import_followed(&store, b);
+    assert_eq!(batches.len(), b.len());
+    for batch in &batches {
+        assert_eq!(batch.records.len(), batch.placed.len());
+        ix.index_placed(&batch.records, &batch.placed).unwrap();
+    }
+    assert_eq!(ix.payload.seq, head_a + b.len() as u64);
+    // C was not handed over (a full queue); D was: the index reads C (and D) from the store first,
+    // then skips what D's batches hold.
+    plain_import(&store, c);
+    let batches = import_followed(&store, d);
+    for batch in &batches {
+        ix.index_placed(&batch.records, &batch.placed).unwrap();
+    }
+    let head = store.facts_version().unwrap().0;
+    assert_eq!(ix.payload.seq, head);
+    // A repeated import stores nothing: its batches place nothing, and nothing is indexed twice.
+    let again = import_followed(&store, d);
+    assert!(again.iter().all(|b| b.placed.iter().all(|p| p.seq == 0)));
+    for batch in &again {
+        ix.index_placed(&batch.records, &batch.placed).unwrap();
+    }
+    ix.settle_and_let_go(&|_, _| {}).unwrap().commit_and_wait().unwrap();
+
+    // The same documents as an index built from the store alone.
+    let fresh = tmp.path().join("fresh-index");
+    let (mut full, _) = Indexer::open(store.clone(), &fresh).unwrap();
+    full.catch_up(&|_, _| {}).unwrap();
+    full.finish().unwrap();
+    let docs = |dir: &std::path::Path| {
+        let ix = chatledger::search::index::SearchIndex::open(dir).unwrap().0;
+        let searcher = ix.reader.searcher();
+        let mut seqs: Vec<(u64, u64)> = Vec::new();
+        for seg in searcher.segment_readers() {
+            let kind = seg.fast_fields().u64("kind").unwrap();
+            let seq = seg.fast_fields().u64("seq").unwrap();
+            for d in seg.doc_ids_alive() {
+                seqs.push((seq.first(d).unwrap(), kind.first(d).unwrap()));
+            }
+        }
+        seqs.sort_unstable();
+        seqs
+    };
+    let (built, expected) = (docs(&dir_of(&data)), docs(&fresh));
+    assert!(expected.len() > lines.len() / 2, "{}", expected.len());
+    assert_eq!(built, expected);
+}

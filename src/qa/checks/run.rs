@@ -54,6 +54,18 @@ pub struct FindingFilter {
     pub dismissed: Option<String>,
 }
 
+/// More new events than this since the last run: the conversations to check
+/// are picked from their summaries instead of from the events.
+#[cfg(not(test))]
+const BACKLOG_BY_SUMMARIES: u64 = 100_000;
+#[cfg(test)]
+const BACKLOG_BY_SUMMARIES: u64 = 6;
+/// Conversations per write when catching up with a backlog.
+#[cfg(not(test))]
+const BACKLOG_CHUNK: usize = 1_000;
+#[cfg(test)]
+const BACKLOG_CHUNK: usize = 2;
+
 pub struct Checks {
     store: Arc<Store>,
 }
@@ -171,6 +183,10 @@ impl Checks {
     /// Checks the conversations that got events since the last time; how many.
     pub fn catch_up(&self) -> Result<usize> {
         let cursor = self.store.qa_checks_cursor()?;
+        let (head, _) = self.store.facts_version()?;
+        if head.saturating_sub(cursor) > BACKLOG_BY_SUMMARIES {
+            return self.catch_up_backlog(cursor);
+        }
         let batch = self.store.events_after(cursor, 20_000)?;
         if batch.last_seq == cursor {
             return Ok(0);
@@ -180,6 +196,40 @@ impl Checks {
             batch.events.into_iter().map(|(_, _, e)| e.conversation).filter(|c| seen.insert(c.clone())).collect();
         self.check_ids(&Actor::system(), &ids, Some(batch.last_seq))?;
         Ok(ids.len())
+    }
+
+    /// A long backlog (after a bulk import, or a server that was stopped):
+    /// the conversations with an event after `cursor`, from their summaries,
+    /// each checked once. (Batches of events would check a conversation once
+    /// per batch its events fall in, and an import interleaves conversations.)
+    fn catch_up_backlog(&self, cursor: u64) -> Result<usize> {
+        let mut changed: Vec<(u64, String)> = Vec::new();
+        let (head, _) = self.store.for_each_conversation(&mut |c| {
+            if c.last_seq > cursor {
+                changed.push((c.last_seq, c.id));
+            }
+        })?;
+        // In the order of their last events, so that each stored chunk is a
+        // resume point: every conversation whose events all lie at or before
+        // the chunk's last one has been checked.
+        changed.sort_unstable();
+        let started = std::time::Instant::now();
+        tracing::info!(conversations = changed.len(), "automatic checks: catching up");
+        let chunks = changed.len().div_ceil(BACKLOG_CHUNK);
+        for (i, chunk) in changed.chunks(BACKLOG_CHUNK).enumerate() {
+            let upto = if i + 1 == chunks { head } else { chunk.last().map_or(cursor, |c| c.0) };
+            let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
+            self.check_ids(&Actor::system(), &ids, Some(upto))?;
+        }
+        if changed.is_empty() {
+            self.check_ids(&Actor::system(), &[], Some(head))?;
+        }
+        tracing::info!(
+            conversations = changed.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "automatic checks: caught up"
+        );
+        Ok(changed.len())
     }
 
     /// Conversations whose customer is waiting: `unanswered` depends on the clock.
@@ -284,5 +334,69 @@ impl Checks {
             }
         }
         Ok((overall, groups.into_iter().map(|(g, rs)| row(g, &rs)).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::parse::parse_line;
+    use crate::store::OpenOptions;
+
+    fn msg(conv: &str, id: &str, minute: u32, sender: &str, text: &str) -> crate::domain::Record {
+        let agent = if sender == "agent" { r#","agent":"a-1""# } else { "" };
+        let line = format!(
+            r#"{{"type":"message","conversation":"{conv}","id":"{id}","channel":"line","ts":"2026-11-02T09:{minute:02}:00Z","sender":"{sender}"{agent},"text":"{text}"}}"#
+        );
+        parse_line(line.as_bytes()).unwrap()
+    }
+
+    fn findings_of(checks: &Checks) -> Vec<(String, String)> {
+        let all = checks.findings(&FindingFilter { dismissed: Some("include".into()), ..Default::default() }).unwrap();
+        let mut v: Vec<_> = all.into_iter().map(|f| (f.conversation, f.rule)).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_backlog_checks_each_conversation_once_in_resumable_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open_dir(dir.path(), &OpenOptions::default()).unwrap());
+        let spec = || AuditSpec::new(&Actor::system(), "test.import", "events");
+        // Five conversations with their events interleaved, as a bulk import has them;
+        // c2's agent writes a card number.
+        let mut recs = Vec::new();
+        for round in 0..3u32 {
+            for c in 0..5 {
+                let (sender, text) = match (round % 2, c) {
+                    (1, 2) => ("agent", "card 4111 1111 1111 1111"),
+                    (1, _) => ("agent", "ok"),
+                    _ => ("customer", "hello"),
+                };
+                recs.push(msg(&format!("c{c}"), &format!("m{round}"), round * 10 + c, sender, text));
+            }
+        }
+        store.append(spec(), recs).unwrap();
+        let checks = Checks::new(store.clone());
+        let audit_before = store.audit_entries(None, 1000).unwrap().len();
+
+        // 15 events since the cursor: more than the backlog limit, so the summaries pick the five.
+        assert_eq!(checks.catch_up().unwrap(), 5);
+        let (head, _) = store.facts_version().unwrap();
+        assert_eq!(store.qa_checks_cursor().unwrap(), head);
+        // Chunks of two conversations: three writes, each audited.
+        let audit = store.audit_entries(None, 1000).unwrap();
+        let writes: Vec<_> = audit[..audit.len() - audit_before].iter().filter(|e| e.action == "qa.checks").collect();
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        let by_backlog = findings_of(&checks);
+        assert!(by_backlog.iter().any(|(c, r)| c == "c2" && r.contains("sensitive")), "{by_backlog:?}");
+        // Nothing new: nothing to do. The same findings as a run over the whole history.
+        assert_eq!(checks.catch_up().unwrap(), 0);
+        checks.run_all(&Actor::system()).unwrap();
+        assert_eq!(findings_of(&checks), by_backlog);
+        // A short backlog goes by the events again.
+        store.append(spec(), vec![msg("c4", "m9", 50, "agent", "card 4111 1111 1111 1111")]).unwrap();
+        assert_eq!(checks.catch_up().unwrap(), 1);
+        assert!(findings_of(&checks).iter().any(|(c, r)| c == "c4" && r.contains("sensitive")));
     }
 }
