@@ -78,6 +78,15 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
     };
     eprintln!("events stored in {:.1} s", started.elapsed().as_secs_f64());
     // The index lets go of the store before its commit, which overlaps the compaction.
+    // After an error it commits nothing: what the import added may not all be durable.
+    let indexing = match indexing {
+        Some(i) if s.error.is_some() => {
+            i.abandon();
+            eprintln!("the search index was left as it was; the server or the next import catches up");
+            None
+        }
+        other => other,
+    };
     let settling = match indexing.map(|i| i.finish()) {
         Some(Ok(settling)) => Some(settling),
         Some(Err(e)) => {

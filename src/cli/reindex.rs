@@ -79,10 +79,10 @@ impl ImportIndexing {
         let started = std::time::Instant::now();
         let (mut indexer, _) = Indexer::open_with_threads(store, dir, 1)?;
         indexer.follow_bulk_import();
-        // Whatever the store has that the index lacks comes first.
-        indexer.catch_up(&|_, _| {})?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Committed>(WAITING_BATCHES);
         let thread = std::thread::Builder::new().name("import-indexing".into()).spawn(move || {
+            // Whatever the store has that the index lacks comes first, beside the import.
+            indexer.catch_up(&|_, _| {})?;
             for batch in rx {
                 indexer.index_placed(&batch.records, &batch.placed)?;
             }
@@ -96,11 +96,20 @@ impl ImportIndexing {
         self.follower.take()
     }
 
+    /// After an import that stopped on an error: nothing it added is
+    /// committed to the index (the batches since the last durable commit may
+    /// not survive), which stays as it was; the server catches up from the store.
+    pub fn abandon(self) {
+        drop(self.follower);
+        let _ = self.thread.join();
+    }
+
     /// After the import: indexes the rest and lets go of the store; the
     /// commit and the merges go on in the background until [`Settling::wait`].
     pub fn finish(self) -> anyhow::Result<Settling> {
         drop(self.follower);
         let indexer = self.thread.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;
+        let handed_over = indexer.handed_over;
         let pb = progress::bar(0, "indexing for search");
         let committer = indexer.settle_and_let_go(&|done, total| {
             pb.set_length(total);
@@ -112,7 +121,7 @@ impl ImportIndexing {
             committer.commit_and_wait()?;
             Ok(())
         })?;
-        Ok(Settling { thread, seq, started: self.started, dir: self.dir })
+        Ok(Settling { thread, seq, handed_over, started: self.started, dir: self.dir })
     }
 }
 
@@ -120,6 +129,7 @@ impl ImportIndexing {
 pub struct Settling {
     thread: std::thread::JoinHandle<anyhow::Result<()>>,
     seq: u64,
+    handed_over: u64,
     started: std::time::Instant,
     dir: std::path::PathBuf,
 }
@@ -129,8 +139,9 @@ impl Settling {
     pub fn wait(self) -> anyhow::Result<String> {
         self.thread.join().map_err(|_| anyhow::anyhow!("the index commit panicked"))??;
         Ok(format!(
-            "search index: {} events indexed, {:.1} s after the import started ({:.1} MB)",
+            "search index: {} events indexed ({} handed over by the import, the rest read from the store), {:.1} s after the import started ({:.1} MB)",
             self.seq,
+            self.handed_over,
             self.started.elapsed().as_secs_f64(),
             dir_size(&self.dir) as f64 / 1e6
         ))

@@ -79,10 +79,12 @@ impl LocalClock {
         self.tz
     }
 
-    #[inline]
+    /// Inlined into the per-item loops of a query; the zone itself is asked
+    /// only outside the prepared range, out of line.
+    #[inline(always)]
     pub fn offset(&self, t: i64) -> i64 {
         if t < self.lo || t > self.hi {
-            return offset_at(self.tz, t);
+            return self.offset_outside(t);
         }
         if self.offsets.len() == 1 {
             return self.offsets[0].1;
@@ -91,8 +93,14 @@ impl LocalClock {
         self.offsets[i.saturating_sub(1)].1
     }
 
+    #[cold]
+    #[inline(never)]
+    fn offset_outside(&self, t: i64) -> i64 {
+        offset_at(self.tz, t)
+    }
+
     /// Local wall time as ms since 1970-01-01T00:00 local.
-    #[inline]
+    #[inline(always)]
     pub fn local(&self, t: i64) -> i64 {
         t + self.offset(t)
     }

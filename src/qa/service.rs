@@ -108,7 +108,8 @@ impl QaService {
         let t = std::thread::Builder::new().name("qa-checks".into()).spawn(move || {
             let mut last_waiting = std::time::Instant::now();
             while !me.stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let busy = match me.checks.catch_up() {
+                let stopping = || me.stop.load(std::sync::atomic::Ordering::SeqCst);
+                let busy = match me.checks.catch_up_until(&stopping) {
                     Ok(n) => n > 0,
                     Err(e) => {
                         tracing::error!(error = %e, "automatic checks failed");

@@ -32,6 +32,10 @@ pub struct Indexer {
     pub payload: Payload,
     /// The summaries the sets were loaded from are as of this event.
     loaded_at: u64,
+    /// Events a bulk import handed over, and events read from the store
+    /// instead because the indexer was behind (see `index_placed`).
+    pub handed_over: u64,
+    pub read_back: u64,
     /// Following a bulk import as it runs (see `bulk`): summaries may lag the
     /// events, so what needs them waits for `settle_and_let_go`.
     bulk: bool,
@@ -85,6 +89,8 @@ impl Indexer {
             sets: Arc::new(RwLock::new(ConvSets::default())),
             payload,
             loaded_at: 0,
+            handed_over: 0,
+            read_back: 0,
             bulk: false,
             waiting: Vec::new(),
             tags_changed: Default::default(),
@@ -174,7 +180,7 @@ impl Indexer {
     pub fn index_placed(&mut self, records: &[Encoded], placed: &[Placed]) -> Result<(), SearchError> {
         let Some(first) = placed.iter().map(|p| p.seq).find(|&s| s != 0) else { return Ok(()) };
         if first > self.payload.seq + 1 {
-            self.catch_up(&|_, _| {})?;
+            self.read_back += self.catch_up(&|_, _| {})?;
         }
         let after = self.payload.seq;
         let mut last = after;
@@ -190,6 +196,7 @@ impl Indexer {
             .collect();
         let mut docs = Vec::new();
         self.index_events(&events, &mut docs)?;
+        self.handed_over += last - after;
         self.payload.seq = last;
         Ok(())
     }

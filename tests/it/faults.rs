@@ -78,15 +78,25 @@ fn a_full_disk_stops_the_import_with_a_clear_error_and_what_was_committed_verifi
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("the import stopped"), "{t}");
     assert!(t.contains("everything up to line"), "{t}");
+    // Nothing of a failed import is committed to the search index.
+    assert!(t.contains("the search index was left as it was"), "{t}");
     let size = std::fs::metadata(data.join("chatledger.redb")).unwrap().len();
     assert!(size <= 3072 * 1024, "the limit held ({size} bytes)");
 
     let out = cli(&data, &["verify"]);
     assert_eq!(out.status.code(), Some(0), "what was committed verifies: {}", text(&out));
-    // With room again, the same import completes.
+    // With room again, the same import completes, and its index is the one a rebuild makes.
     let out = cli(&data, &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(cli(&data, &["verify"]).status.code(), Some(0));
+    let totals = || {
+        ["refund", "退款", "order"]
+            .map(|q| text(&cli(&data, &["search", q])).lines().next().unwrap_or_default().to_string())
+    };
+    let after_import = totals();
+    assert!(after_import.iter().all(|l| l.ends_with("hits") && !l.starts_with("0 ")), "{after_import:?}");
+    assert_eq!(cli(&data, &["reindex", "--search"]).status.code(), Some(0));
+    assert_eq!(totals(), after_import);
 }
 
 #[test]

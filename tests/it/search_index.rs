@@ -136,13 +136,18 @@ fn plain_import(store: &Store, lines: &[&str]) {
 fn a_bulk_import_hands_its_batches_to_the_index_which_reads_what_it_missed() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let store = Arc::new(Store::open_dir(&data, &OpenOptions::default()).unwrap());
+    // Alone with the store, as a bulk import is: summaries wait for durable commits,
+    // and edits and deletes wait for their messages.
+    let opts = OpenOptions { sharing: chatledger::store::Sharing::PreferExclusive, ..Default::default() };
+    let store = Arc::new(Store::open_dir(&data, &opts).unwrap());
+    assert!(store.is_exclusive());
     let corpus = std::fs::read_to_string(fixture("search_corpus.ndjson")).unwrap();
     let lines: Vec<&str> = corpus.lines().filter(|l| !l.trim().is_empty()).collect();
-    let quarter = lines.len() / 4;
-    let (a, rest) = lines.split_at(quarter);
-    let (b, rest) = rest.split_at(quarter);
-    let (c, d) = rest.split_at(quarter);
+    let fifth = lines.len() / 5;
+    let (a, rest) = lines.split_at(fifth);
+    let (b, rest) = rest.split_at(fifth);
+    let (c, rest) = rest.split_at(fifth);
+    let (d, e) = rest.split_at(fifth);
 
     plain_import(&store, a);
     let (mut ix, _) = Indexer::open_with_threads(store.clone(), &dir_of(&data), 1).unwrap();
@@ -166,6 +171,12 @@ fn a_bulk_import_hands_its_batches_to_the_index_which_reads_what_it_missed() {
     }
     let head = store.facts_version().unwrap().0;
     assert_eq!(ix.payload.seq, head);
+    // E follows on again.
+    for batch in &import_followed(&store, e) {
+        ix.index_placed(&batch.records, &batch.placed).unwrap();
+    }
+    let head = store.facts_version().unwrap().0;
+    assert_eq!(ix.payload.seq, head);
     // A repeated import stores nothing: its batches place nothing, and nothing is indexed twice.
     let again = import_followed(&store, d);
     assert!(again.iter().all(|b| b.placed.iter().all(|p| p.seq == 0)));
@@ -182,12 +193,13 @@ fn a_bulk_import_hands_its_batches_to_the_index_which_reads_what_it_missed() {
     let docs = |dir: &std::path::Path| {
         let ix = chatledger::search::index::SearchIndex::open(dir).unwrap().0;
         let searcher = ix.reader.searcher();
-        let mut seqs: Vec<(u64, u64)> = Vec::new();
+        let mut seqs: Vec<[u64; 4]> = Vec::new();
         for seg in searcher.segment_readers() {
-            let kind = seg.fast_fields().u64("kind").unwrap();
-            let seq = seg.fast_fields().u64("seq").unwrap();
+            let col = |name: &str| seg.fast_fields().u64(name).unwrap();
+            let (seq, kind, conv, msg) = (col("seq"), col("kind"), col("conv"), col("msg"));
             for d in seg.doc_ids_alive() {
-                seqs.push((seq.first(d).unwrap(), kind.first(d).unwrap()));
+                let v = |c: &tantivy::columnar::Column<u64>| c.first(d).unwrap();
+                seqs.push([v(&seq), v(&kind), v(&conv), v(&msg)]);
             }
         }
         seqs.sort_unstable();
@@ -195,5 +207,7 @@ fn a_bulk_import_hands_its_batches_to_the_index_which_reads_what_it_missed() {
     };
     let (built, expected) = (docs(&dir_of(&data)), docs(&fresh));
     assert!(expected.len() > lines.len() / 2, "{}", expected.len());
+    // Edits are documents of their messages: the corpus has some, and they found them.
+    assert!(expected.iter().any(|d| d[1] == 2 && d[3] != 0), "an edit of a known message");
     assert_eq!(built, expected);
 }

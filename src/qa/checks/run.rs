@@ -182,10 +182,15 @@ impl Checks {
 
     /// Checks the conversations that got events since the last time; how many.
     pub fn catch_up(&self) -> Result<usize> {
+        self.catch_up_until(&|| false)
+    }
+
+    /// [`Checks::catch_up`], stopping early (at a resume point) once `stop` says so.
+    pub fn catch_up_until(&self, stop: &dyn Fn() -> bool) -> Result<usize> {
         let cursor = self.store.qa_checks_cursor()?;
         let (head, _) = self.store.facts_version()?;
         if head.saturating_sub(cursor) > BACKLOG_BY_SUMMARIES {
-            return self.catch_up_backlog(cursor);
+            return self.catch_up_backlog(cursor, stop);
         }
         let batch = self.store.events_after(cursor, 20_000)?;
         if batch.last_seq == cursor {
@@ -202,21 +207,30 @@ impl Checks {
     /// the conversations with an event after `cursor`, from their summaries,
     /// each checked once. (Batches of events would check a conversation once
     /// per batch its events fall in, and an import interleaves conversations.)
-    fn catch_up_backlog(&self, cursor: u64) -> Result<usize> {
+    fn catch_up_backlog(&self, cursor: u64, stop: &dyn Fn() -> bool) -> Result<usize> {
+        // By the newest event each conversation got (not `last_seq`, the event
+        // last in time: an event imported later may be dated earlier).
         let mut changed: Vec<(u64, String)> = Vec::new();
         let (head, _) = self.store.for_each_conversation(&mut |c| {
-            if c.last_seq > cursor {
-                changed.push((c.last_seq, c.id));
+            let newest = c.events.iter().map(|e| e.0).max().unwrap_or(0);
+            if newest > cursor {
+                changed.push((newest, c.id));
             }
         })?;
-        // In the order of their last events, so that each stored chunk is a
+        // In the order of their newest events, so that each stored chunk is a
         // resume point: every conversation whose events all lie at or before
         // the chunk's last one has been checked.
         changed.sort_unstable();
         let started = std::time::Instant::now();
         tracing::info!(conversations = changed.len(), "automatic checks: catching up");
         let chunks = changed.len().div_ceil(BACKLOG_CHUNK);
+        let mut done = 0;
         for (i, chunk) in changed.chunks(BACKLOG_CHUNK).enumerate() {
+            if stop() {
+                tracing::info!(conversations = done, "automatic checks: stopped, to resume at the next start");
+                return Ok(done);
+            }
+            done += chunk.len();
             let upto = if i + 1 == chunks { head } else { chunk.last().map_or(cursor, |c| c.0) };
             let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
             self.check_ids(&Actor::system(), &ids, Some(upto))?;
@@ -343,10 +357,11 @@ mod tests {
     use crate::domain::parse::parse_line;
     use crate::store::OpenOptions;
 
-    fn msg(conv: &str, id: &str, minute: u32, sender: &str, text: &str) -> crate::domain::Record {
+    /// A LINE message at 2026-11-02 `hh:mm`.
+    fn msg(conv: &str, id: &str, hhmm: &str, sender: &str, text: &str) -> crate::domain::Record {
         let agent = if sender == "agent" { r#","agent":"a-1""# } else { "" };
         let line = format!(
-            r#"{{"type":"message","conversation":"{conv}","id":"{id}","channel":"line","ts":"2026-11-02T09:{minute:02}:00Z","sender":"{sender}"{agent},"text":"{text}"}}"#
+            r#"{{"type":"message","conversation":"{conv}","id":"{id}","channel":"line","ts":"2026-11-02T{hhmm}:00Z","sender":"{sender}"{agent},"text":"{text}"}}"#
         );
         parse_line(line.as_bytes()).unwrap()
     }
@@ -358,13 +373,19 @@ mod tests {
         v
     }
 
+    fn has(findings: &[(String, String)], conv: &str, rule: &str) -> bool {
+        findings.iter().any(|(c, r)| c == conv && r == rule)
+    }
+
     #[test]
     fn a_backlog_checks_each_conversation_once_in_resumable_chunks() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open_dir(dir.path(), &OpenOptions::default()).unwrap());
         let spec = || AuditSpec::new(&Actor::system(), "test.import", "events");
+        let checks_written =
+            || store.audit_entries(None, 1000).unwrap().iter().filter(|e| e.action == "qa.checks").count();
         // Five conversations with their events interleaved, as a bulk import has them;
-        // c2's agent writes a card number.
+        // c2's agent writes a card number. The newest events: c0's, c1's, ... c4's last.
         let mut recs = Vec::new();
         for round in 0..3u32 {
             for c in 0..5 {
@@ -373,30 +394,46 @@ mod tests {
                     (1, _) => ("agent", "ok"),
                     _ => ("customer", "hello"),
                 };
-                recs.push(msg(&format!("c{c}"), &format!("m{round}"), round * 10 + c, sender, text));
+                let hhmm = format!("09:{:02}", round * 10 + c);
+                recs.push(msg(&format!("c{c}"), &format!("m{round}"), &hhmm, sender, text));
             }
         }
         store.append(spec(), recs).unwrap();
-        let checks = Checks::new(store.clone());
-        let audit_before = store.audit_entries(None, 1000).unwrap().len();
-
-        // 15 events since the cursor: more than the backlog limit, so the summaries pick the five.
-        assert_eq!(checks.catch_up().unwrap(), 5);
         let (head, _) = store.facts_version().unwrap();
+        let checks = Checks::new(store.clone());
+
+        // 15 events since the cursor, more than the backlog limit: the summaries pick the
+        // five, in chunks of two. Stopped after the first chunk (c0, c1), the cursor is
+        // c1's newest event, three before the head: a resume point.
+        let calls = std::cell::Cell::new(0);
+        let stop = || {
+            calls.set(calls.get() + 1);
+            calls.get() > 1
+        };
+        assert_eq!(checks.catch_up_until(&stop).unwrap(), 2);
+        assert_eq!(store.qa_checks_cursor().unwrap(), head - 3);
+        assert_eq!(checks_written(), 1);
+        assert!(!has(&findings_of(&checks), "c2", "sensitive_data"), "c2 is not checked yet");
+        // Three events remain: below the limit, the events pick c2, c3, c4.
+        assert_eq!(checks.catch_up().unwrap(), 3);
         assert_eq!(store.qa_checks_cursor().unwrap(), head);
-        // Chunks of two conversations: three writes, each audited.
-        let audit = store.audit_entries(None, 1000).unwrap();
-        let writes: Vec<_> = audit[..audit.len() - audit_before].iter().filter(|e| e.action == "qa.checks").collect();
-        assert_eq!(writes.len(), 3, "{writes:?}");
-        let by_backlog = findings_of(&checks);
-        assert!(by_backlog.iter().any(|(c, r)| c == "c2" && r.contains("sensitive")), "{by_backlog:?}");
-        // Nothing new: nothing to do. The same findings as a run over the whole history.
+        assert!(has(&findings_of(&checks), "c2", "sensitive_data"));
         assert_eq!(checks.catch_up().unwrap(), 0);
+
+        // A backlog holding an event dated before everything else of its conversation
+        // (c0's `last_seq`, its last event in time, does not move): c0 is checked all the same.
+        let mut recs: Vec<_> =
+            (0..7).map(|i| msg("c5", &format!("n{i}"), &format!("10:{i:02}"), "customer", "hi")).collect();
+        recs.push(msg("c0", "late", "08:00", "agent", "card 4111 1111 1111 1111"));
+        store.append(spec(), recs).unwrap();
+        let before = checks_written();
+        assert_eq!(checks.catch_up().unwrap(), 2);
+        assert_eq!(checks_written(), before + 1);
+        let by_backlog = findings_of(&checks);
+        assert!(has(&by_backlog, "c0", "sensitive_data"), "{by_backlog:?}");
+        assert_eq!(store.qa_checks_cursor().unwrap(), store.facts_version().unwrap().0);
+        // The same findings as a run over the whole history.
         checks.run_all(&Actor::system()).unwrap();
         assert_eq!(findings_of(&checks), by_backlog);
-        // A short backlog goes by the events again.
-        store.append(spec(), vec![msg("c4", "m9", 50, "agent", "card 4111 1111 1111 1111")]).unwrap();
-        assert_eq!(checks.catch_up().unwrap(), 1);
-        assert!(findings_of(&checks).iter().any(|(c, r)| c == "c4" && r.contains("sensitive")));
     }
 }
