@@ -238,7 +238,7 @@ fn reject(s: &mut ImportSummary, opts: &ImportOptions, line: u64, reason: String
 }
 
 /// Batches between two durable commits of an exclusive import.
-const DURABLE_EVERY: u64 = 16;
+const DURABLE_EVERY: u64 = 12;
 
 /// The writing side of an import: appends batches and keeps the summary.
 struct Writer<'a> {
