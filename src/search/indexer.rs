@@ -32,10 +32,9 @@ pub struct Indexer {
     pub payload: Payload,
     /// The summaries the sets were loaded from are as of this event.
     loaded_at: u64,
-    /// Events a bulk import handed over, and events read from the store
-    /// instead because the indexer was behind (see `index_placed`).
+    /// Events a bulk import handed over (see `index_placed`); the others
+    /// were read from the store.
     pub handed_over: u64,
-    pub read_back: u64,
     /// Following a bulk import as it runs (see `bulk`): summaries may lag the
     /// events, so what needs them waits for `settle_and_let_go`.
     bulk: bool,
@@ -90,7 +89,6 @@ impl Indexer {
             payload,
             loaded_at: 0,
             handed_over: 0,
-            read_back: 0,
             bulk: false,
             waiting: Vec::new(),
             tags_changed: Default::default(),
@@ -180,7 +178,7 @@ impl Indexer {
     pub fn index_placed(&mut self, records: &[Encoded], placed: &[Placed]) -> Result<(), SearchError> {
         let Some(first) = placed.iter().map(|p| p.seq).find(|&s| s != 0) else { return Ok(()) };
         if first > self.payload.seq + 1 {
-            self.read_back += self.catch_up(&|_, _| {})?;
+            self.catch_up(&|_, _| {})?;
         }
         let after = self.payload.seq;
         let mut last = after;
