@@ -293,7 +293,9 @@ fn admin_adds_a_user_sets_the_sla_and_verifies_the_audit_chain() {
         "const f = document.getElementById('add-user'); f.username.value = 'newbie'; f.password.value = 'newbie-password-1'; \
          f.role.value = 'agent'; f.agent.value = 'a-zh2'; f.querySelector('button').click()",
     );
-    until(&tab, "document.querySelector('#users tr[data-user=newbie]')");
+    // Adding a user reloads the page, whose sections render one after the other:
+    // wait for the last one before using the forms above it.
+    until(&tab, "document.querySelector('#users tr[data-user=newbie]') && document.querySelector('#audit tr')");
     let token = app.admin_token();
     let (_, users) = get(&app.url("/api/v1/users"), Some(&token));
     let newbie = users.as_array().unwrap().iter().find(|u| u["username"] == "newbie").expect("created").clone();
