@@ -20,7 +20,8 @@ pub fn run(g: &Global, a: BackupArgs) -> anyhow::Result<i32> {
     let store = open_store(&loaded)?;
     std::fs::create_dir_all(&a.path)?;
     let started = std::time::Instant::now();
-    let bytes = store.backup_to(&a.path.join(DB_FILE))?;
+    store.backup_to(&a.path.join(DB_FILE))?;
+    let size = crate::store::FileSize::of(&a.path.join(DB_FILE));
     // Attachment files are named by their hash and never change: copying them
     // after the database is consistent (a file the copy names is already there).
     let files = copy_tree(&loaded.config.data.join("attachments"), &a.path.join("attachments"))?;
@@ -28,9 +29,8 @@ pub fn run(g: &Global, a: BackupArgs) -> anyhow::Result<i32> {
         println!("{files} attachment file(s) copied");
     }
     println!(
-        "backup written to {} ({:.1} MB in {:.1} s); run it with: chatledger serve --data {}",
+        "backup written to {} ({size} in {:.1} s); run it with: chatledger serve --data {}",
         a.path.display(),
-        bytes as f64 / 1e6,
         started.elapsed().as_secs_f64(),
         a.path.display()
     );

@@ -18,17 +18,17 @@ pub struct ImportArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Skip the compaction that follows a large import run alone with the store.
+    /// Compact the store after the import (alone with the store): gives back
+    /// the pages copy-on-write freed, a few percent of the disk space.
     #[arg(long)]
+    pub compact: bool,
+    /// Accepted for scripts written when the import compacted by default.
+    #[arg(long, hide = true, conflicts_with = "compact")]
     pub no_compact: bool,
     /// Leave the search index to the server (by default an import run alone
     /// with the store also indexes what it added).
     #[arg(long)]
     pub no_index: bool,
-    /// A bulk import of at least this many events, alone with the store, ends with a
-    /// compaction: copy-on-write leaves about a third of such a file as free pages.
-    #[arg(long, default_value_t = 1_000_000, hide = true)]
-    pub compact_after: u64,
 }
 
 pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
@@ -77,7 +77,7 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         format!("warning: the search index was not updated ({e}); the server or `chatledger reindex --search` will")
     };
     eprintln!("events stored in {:.1} s", started.elapsed().as_secs_f64());
-    // The index lets go of the store before its commit, which overlaps the compaction.
+    // The index lets go of the store before its commit, which overlaps a compaction.
     // After an error it commits nothing: what the import added may not all be durable.
     let indexing = match indexing {
         Some(i) if s.error.is_some() => {
@@ -96,16 +96,21 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         None => None,
     };
     let mut compacted = Ok(());
-    if s.error.is_none() && !a.no_compact && store.is_exclusive() && s.accepted >= a.compact_after {
-        let store = std::sync::Arc::get_mut(&mut store).expect("the indexer has let go of the store");
-        let before = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
-        eprintln!("compacting the store after a large import (skip with --no-compact)...");
-        let t = std::time::Instant::now();
-        compacted = store.compact_fully(&mut |n, size| {
-            eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, t.elapsed().as_secs_f64())
-        });
-        let after = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
-        eprintln!("store file {:.0} MB → {:.0} MB", before as f64 / 1e6, after as f64 / 1e6);
+    if s.error.is_none() && a.compact {
+        match std::sync::Arc::get_mut(&mut store) {
+            Some(store) if store.is_exclusive() => {
+                let before = crate::store::FileSize::of(store.path());
+                eprintln!("compacting the store...");
+                let t = std::time::Instant::now();
+                compacted = store.compact_fully(&mut |n, size| {
+                    eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, t.elapsed().as_secs_f64())
+                });
+                eprintln!("store file: {before} before, {} after", crate::store::FileSize::of(store.path()));
+            }
+            _ => eprintln!("not compacting: another process (the server?) has the store open"),
+        }
+    } else if s.error.is_none() && s.accepted > 0 {
+        eprintln!("store file: {}", crate::store::FileSize::of(store.path()));
     }
     // The index's commit finishes even when the compaction failed.
     if let Some(settling) = settling {

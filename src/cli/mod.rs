@@ -130,24 +130,24 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             if !store.is_exclusive() {
                 anyhow::bail!("another chatledger process (the server?) has the store open; stop it first");
             }
-            let before = std::fs::metadata(store.path())?.len();
+            let before = crate::store::FileSize::of(store.path());
             let started = std::time::Instant::now();
             store.compact_fully(&mut |n, size| {
                 eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, started.elapsed().as_secs_f64())
             })?;
-            let after = std::fs::metadata(store.path())?.len();
-            println!("compacted {before} → {after} bytes in {:.1} s", started.elapsed().as_secs_f64());
+            let after = crate::store::FileSize::of(store.path());
+            println!("compacted in {:.1} s: {before} before, {after} after", started.elapsed().as_secs_f64());
             Ok(0)
         }
         Command::Stats => {
             let loaded = cli.global.load(Figment::new())?;
             let store = open_store(&loaded)?;
-            let file = std::fs::metadata(store.path())?.len();
+            let file = crate::store::FileSize::of(store.path());
             println!("{:<18} {:>12} {:>14} {:>14}", "table", "entries", "stored bytes", "page bytes");
             for t in store.table_space()? {
                 println!("{:<18} {:>12} {:>14} {:>14}", t.table, t.entries, t.stored_bytes, t.page_bytes);
             }
-            println!("file: {file} bytes");
+            println!("file: {} bytes on disk, {} bytes long", file.on_disk, file.length);
             Ok(0)
         }
         Command::DefaultConfig => {

@@ -256,7 +256,7 @@ impl Indexer {
     /// The end of a bulk import's indexing, in two halves: this one reads the store for the last time and
     /// lets go of it; the [`Committer`] it answers commits the index and waits
     /// for its merges, which takes a while, and meanwhile the store is free
-    /// (a bulk import compacts it then).
+    /// (an import with `--compact` compacts it then).
     pub fn settle_and_let_go(mut self, progress: Progress<'_>) -> Result<Committer, SearchError> {
         self.settle_reads(progress)?;
         Ok(Committer { writer: self.writer, payload: self.payload })

@@ -14,6 +14,7 @@ pub mod export;
 pub mod facts;
 pub mod facts_buf;
 pub mod feed;
+pub mod file_size;
 pub mod inbox;
 pub mod outbox;
 pub mod qa;
@@ -34,6 +35,7 @@ use redb::{
 
 pub use audit::{Actor, AuditEntry, AuditSpec, ChainHead};
 pub use error::{Result, StoreError};
+pub use file_size::FileSize;
 pub use summary::{Conversation, Status};
 use tables::*;
 
