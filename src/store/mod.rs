@@ -10,6 +10,7 @@ pub mod backup;
 pub mod codec;
 pub mod directory;
 pub mod error;
+pub mod event_index;
 pub mod export;
 pub mod facts;
 pub mod facts_buf;
@@ -103,6 +104,7 @@ impl Store {
     /// Creates every table, then checks and migrates the schema version.
     fn init(&self) -> Result<()> {
         let txn = self.begin_write()?;
+        let mut migrated = None;
         {
             let mut meta = txn.open_table(META)?;
             let found = meta.get("schema_version")?.map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4])));
@@ -113,7 +115,12 @@ impl Store {
                 Some(v) if v > SCHEMA_VERSION => {
                     return Err(StoreError::TooNew { found: v, known: SCHEMA_VERSION });
                 }
-                // Version 1 is the first: later versions add their migration steps here.
+                // Every step so far changed only derived tables: rebuilt from the events below.
+                Some(v) if v < SCHEMA_VERSION => {
+                    meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                    meta.insert("derived_dirty", [1u8].as_slice())?;
+                    migrated = Some(v);
+                }
                 Some(_) => {}
             }
             txn.open_table(EVENTS)?;
@@ -138,7 +145,14 @@ impl Store {
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;
-        if self.meta_flag("derived_dirty")? {
+        if let Some(from) = migrated {
+            tracing::warn!(
+                from,
+                to = SCHEMA_VERSION,
+                "this version stores conversations differently; rebuilding the derived tables from the events (a minute or two per million conversations)"
+            );
+            self.reindex(&mut |_, _| {})?;
+        } else if self.meta_flag("derived_dirty")? {
             tracing::warn!("derived tables were left half-rebuilt; rebuilding them from events");
             self.reindex(&mut |_, _| {})?;
         }

@@ -51,6 +51,7 @@ pub struct Conversation {
     pub last_seq: u64,
     /// Every event of the conversation as (global seq, fingerprint of its dedup key), in
     /// seq order: the timeline's index, and the first check against duplicates.
+    #[serde(with = "super::event_index")]
     pub events: Vec<(u64, u32)>,
 }
 

@@ -6,7 +6,10 @@
 use redb::TableDefinition;
 
 /// Bumped whenever a table's key or value layout changes; `migrate` knows each step.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 1 → 2: a conversation's event index is stored delta-encoded
+/// (`event_index.rs`); only derived tables changed, so they are rebuilt from events.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `schema_version`, `derived_dirty` and other small facts about the store.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");

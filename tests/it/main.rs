@@ -19,5 +19,6 @@ mod record_api;
 mod search_api;
 mod search_index;
 mod tamper;
+mod upgrade;
 mod web_ui;
 mod widget;
