@@ -149,7 +149,7 @@ impl Store {
             tracing::warn!(
                 from,
                 to = SCHEMA_VERSION,
-                "this version stores conversations differently; rebuilding the derived tables from the events (a minute or two per million conversations)"
+                "this version stores conversations differently; rebuilding the derived tables from the events (about a minute per million conversations)"
             );
             self.reindex(&mut |_, _| {})?;
         } else if self.meta_flag("derived_dirty")? {
