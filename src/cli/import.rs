@@ -107,7 +107,8 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
                 });
                 eprintln!("store file: {before} before, {} after", crate::store::FileSize::of(store.path()));
             }
-            _ => eprintln!("not compacting: another process (the server?) has the store open"),
+            Some(_) => eprintln!("not compacting: another process (the server?) has the store open"),
+            None => eprintln!("not compacting: the store is still in use"),
         }
     } else if s.error.is_none() && s.accepted > 0 {
         eprintln!("store file: {}", crate::store::FileSize::of(store.path()));

@@ -17,12 +17,13 @@ impl Store {
         let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let tmp = parent.join(format!(".{}.partial", dest.file_name().and_then(|n| n.to_str()).unwrap_or("backup")));
-        // A partial copy left by an interrupted backup is ours to replace.
-        let _ = std::fs::remove_file(&tmp);
         let bytes = {
             // Holding a write transaction keeps every other writer out; every
             // committed transaction is already durable in the file.
             let guard = self.begin_write()?;
+            // A partial copy left by an interrupted backup is ours to replace
+            // (under the lock, so never one a backup running now is writing).
+            let _ = std::fs::remove_file(&tmp);
             let n = copy_sparse(&self.path, &tmp)?;
             guard.abort()?;
             n

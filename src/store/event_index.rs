@@ -46,8 +46,9 @@ pub fn decode(mut bytes: &[u8]) -> Result<Vec<(u64, u32)>, &'static str> {
         loop {
             let (&b, rest) = bytes.split_first().ok_or("event index: a varint runs past the end")?;
             bytes = rest;
-            if shift > 63 {
-                return Err("event index: a varint is too long");
+            // The tenth byte holds the last bit of a u64 and nothing more.
+            if shift > 63 || (shift == 63 && b > 1) {
+                return Err("event index: a varint overflows 64 bits");
             }
             z |= ((b & 0x7f) as u64) << shift;
             shift += 7;
@@ -127,6 +128,13 @@ mod tests {
         let bytes = encode(&[(10, 1), (20, 2)]);
         assert!(decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(decode(&[0xff; 11]).is_err());
+        // Ten varint bytes whose last carries more than the one bit a u64 has left.
+        let mut overflowing = vec![0x80; 9];
+        overflowing.extend([0x02, 0, 0, 0, 0]);
+        assert!(decode(&overflowing).is_err());
+        let mut largest = vec![0xff; 9];
+        largest.extend([0x01, 0, 0, 0, 0]);
+        assert_eq!(decode(&largest).unwrap().len(), 1);
     }
 
     #[test]

@@ -71,6 +71,27 @@ impl Default for OpenOptions {
     }
 }
 
+/// Work a store needs at open before anything reads its derived tables.
+#[derive(Debug, Clone, Copy)]
+enum Upkeep {
+    Migrate { from: u32 },
+    Rebuild,
+}
+
+impl std::fmt::Display for Upkeep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Upkeep::Migrate { from } => write!(
+                f,
+                "the store has schema {from} and this version stores conversations as schema {SCHEMA_VERSION}: rebuilding the derived tables from the events"
+            ),
+            Upkeep::Rebuild => {
+                f.write_str("the derived tables were left half-rebuilt: rebuilding them from the events")
+            }
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir`. Several chatledger processes may
     /// have it open at once (the server and a CLI command); redb lets one of
@@ -81,10 +102,31 @@ impl Store {
     }
 
     pub fn open_file(path: &Path, opts: &OpenOptions) -> Result<Store> {
+        let store = Self::open_as(path, opts, opts.sharing)?;
+        let Some(work) = store.upkeep_due()? else { return Ok(store) };
+        if store.exclusive {
+            store.upkeep(work)?;
+            return Ok(store);
+        }
+        // A migration or a rebuild rewrites the derived tables: never under
+        // another process, which may still be an older binary reading them.
+        drop(store);
+        let alone = Self::open_as(path, opts, Sharing::PreferExclusive)?;
+        if !alone.exclusive {
+            return Err(StoreError::Locked(format!(
+                "{work}, which needs the store alone: stop the other chatledger processes using it (the server?) and start again"
+            )));
+        }
+        alone.upkeep(work)?;
+        drop(alone);
+        Self::open_as(path, opts, opts.sharing)
+    }
+
+    fn open_as(path: &Path, opts: &OpenOptions, sharing: Sharing) -> Result<Store> {
         let open = |mode| Database::builder().set_cache_size(opts.cache_bytes).set_concurrency_mode(mode).create(path);
         // Shared (multi-process) commits cost more: every commit saves the allocator
         // state for the other processes. A process alone with the store skips that.
-        let (db, exclusive) = match opts.sharing {
+        let (db, exclusive) = match sharing {
             Sharing::Shared => (open(ConcurrencyMode::MultiWriter)?, false),
             Sharing::PreferExclusive => match open(ConcurrencyMode::ExclusiveWriter) {
                 Ok(db) => (db, true),
@@ -104,7 +146,6 @@ impl Store {
     /// Creates every table, then checks and migrates the schema version.
     fn init(&self) -> Result<()> {
         let txn = self.begin_write()?;
-        let mut migrated = None;
         {
             let mut meta = txn.open_table(META)?;
             let found = meta.get("schema_version")?.map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4])));
@@ -115,12 +156,7 @@ impl Store {
                 Some(v) if v > SCHEMA_VERSION => {
                     return Err(StoreError::TooNew { found: v, known: SCHEMA_VERSION });
                 }
-                // Every step so far changed only derived tables: rebuilt from the events below.
-                Some(v) if v < SCHEMA_VERSION => {
-                    meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
-                    meta.insert("derived_dirty", [1u8].as_slice())?;
-                    migrated = Some(v);
-                }
+                // An older version is migrated by `upkeep`, with the store alone.
                 Some(_) => {}
             }
             txn.open_table(EVENTS)?;
@@ -145,18 +181,42 @@ impl Store {
             Tx::open_derived(&txn)?;
         }
         txn.commit()?;
-        if let Some(from) = migrated {
-            tracing::warn!(
-                from,
-                to = SCHEMA_VERSION,
-                "this version stores conversations differently; rebuilding the derived tables from the events (about a minute per million conversations)"
-            );
-            self.reindex(&mut |_, _| {})?;
-        } else if self.meta_flag("derived_dirty")? {
-            tracing::warn!("derived tables were left half-rebuilt; rebuilding them from events");
-            self.reindex(&mut |_, _| {})?;
-        }
         Ok(())
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META)?;
+        Ok(meta
+            .get("schema_version")?
+            .map_or(SCHEMA_VERSION, |v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4]))))
+    }
+
+    /// What the store needs before use: a migration from an older schema, or
+    /// the rebuild of derived tables a crash left half-done.
+    fn upkeep_due(&self) -> Result<Option<Upkeep>> {
+        let v = self.schema_version()?;
+        if v < SCHEMA_VERSION {
+            return Ok(Some(Upkeep::Migrate { from: v }));
+        }
+        Ok(self.meta_flag("derived_dirty")?.then_some(Upkeep::Rebuild))
+    }
+
+    fn upkeep(&self, work: Upkeep) -> Result<()> {
+        tracing::warn!("{work} (about a minute per million conversations)");
+        if let Upkeep::Migrate { .. } = work {
+            // Every step so far changed only derived tables, so the migration is a
+            // rebuild from the events. Version and flag commit together: a crash
+            // in the rebuild leaves the flag, and the next open starts it over.
+            let txn = self.begin_write()?;
+            {
+                let mut meta = txn.open_table(META)?;
+                meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                meta.insert("derived_dirty", [1u8].as_slice())?;
+            }
+            txn.commit()?;
+        }
+        self.reindex(&mut |_, _| {})
     }
 
     fn begin_write(&self) -> Result<WriteTransaction> {

@@ -5,7 +5,7 @@
 
 use redb::TableDefinition;
 
-/// Bumped whenever a table's key or value layout changes; `migrate` knows each step.
+/// Bumped whenever a table's key or value layout changes; `Store::upkeep` knows each step.
 ///
 /// 1 → 2: a conversation's event index is stored delta-encoded
 /// (`event_index.rs`); only derived tables changed, so they are rebuilt from events.

@@ -123,7 +123,7 @@ fn an_export_imported_elsewhere_reproduces_the_same_store() {
     let c = dir.path().join("c");
     let out = cli(&c, &["import", e1_path.to_str().unwrap(), "--compact"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("compacting") && text(&out).contains("after"), "{}", text(&out));
+    assert!(text(&out).contains("compacting") && text(&out).contains("MB on disk after"), "{}", text(&out));
     assert_eq!(cli(&c, &["export"]).stdout, e2);
     assert_eq!(cli(&c, &["verify"]).status.code(), Some(0));
 }
