@@ -18,8 +18,8 @@ pub struct ImportArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Compact the store after the import (alone with the store): gives back
-    /// the pages copy-on-write freed, a few percent of the disk space.
+    /// Compact the store after the import (alone with the store), as
+    /// `chatledger compact --full` does: about a sixth less disk, for a while.
     #[arg(long)]
     pub compact: bool,
     /// Accepted for scripts written when the import compacted by default.
@@ -100,9 +100,9 @@ pub fn run(g: &Global, a: ImportArgs) -> anyhow::Result<i32> {
         match std::sync::Arc::get_mut(&mut store) {
             Some(store) if store.is_exclusive() => {
                 let before = crate::store::FileSize::of(store.path());
-                eprintln!("compacting the store...");
+                eprintln!("compacting the store (packing its pages)...");
                 let t = std::time::Instant::now();
-                compacted = store.compact_fully(&mut |n, size| {
+                compacted = store.compact_fully(true, &mut |n, size| {
                     eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, t.elapsed().as_secs_f64())
                 });
                 eprintln!("store file: {before} before, {} after", crate::store::FileSize::of(store.path()));

@@ -81,7 +81,11 @@ pub enum Command {
     /// Show the space each table of the store uses.
     Stats,
     /// Give free space in the database file back to the file system (needs the store alone).
-    Compact,
+    Compact {
+        /// Also pack half-empty pages into fewer (slower; later writes split them again).
+        #[arg(long)]
+        full: bool,
+    },
     /// Write the demo data set as NDJSON (the event format), without a store.
     DemoExport(demo_export::DemoExportArgs),
 }
@@ -124,7 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Email(c) => email::run(&cli.global, c),
         Command::Qa(c) => qa::run(&cli.global, c),
         Command::DemoExport(a) => demo_export::run(a),
-        Command::Compact => {
+        Command::Compact { full } => {
             let loaded = cli.global.load(Figment::new())?;
             let mut store = open_store(&loaded)?;
             if !store.is_exclusive() {
@@ -132,7 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let before = crate::store::FileSize::of(store.path());
             let started = std::time::Instant::now();
-            store.compact_fully(&mut |n, size| {
+            store.compact_fully(full, &mut |n, size| {
                 eprintln!("  pass {n}: {:.0} MB, {:.1} s", size as f64 / 1e6, started.elapsed().as_secs_f64())
             })?;
             let after = crate::store::FileSize::of(store.path());

@@ -57,15 +57,17 @@ impl Store {
 }
 
 impl Store {
-    /// Rewrites the file without its free pages. Needs the store alone.
-    pub fn compact(&mut self) -> Result<bool> {
-        Ok(self.db.compact(redb::CompactionMode::Balanced)?)
+    /// Rewrites the file without its free pages; `pack` also packs the entries
+    /// of half-empty pages into fewer pages. Needs the store alone.
+    pub fn compact(&mut self, pack: bool) -> Result<bool> {
+        let mode = if pack { redb::CompactionMode::Maximum } else { redb::CompactionMode::Balanced };
+        Ok(self.db.compact(mode)?)
     }
 
     /// Compacts until nothing more is gained, telling `pass` the file size after each pass.
-    pub fn compact_fully(&mut self, pass: &mut dyn FnMut(u32, u64)) -> Result<()> {
+    pub fn compact_fully(&mut self, pack: bool, pass: &mut dyn FnMut(u32, u64)) -> Result<()> {
         let mut n = 0;
-        while self.compact()? {
+        while self.compact(pack)? {
             n += 1;
             pass(n, std::fs::metadata(self.path()).map(|m| m.len()).unwrap_or(0));
         }

@@ -126,6 +126,14 @@ fn an_export_imported_elsewhere_reproduces_the_same_store() {
     assert!(text(&out).contains("compacting") && text(&out).contains("MB on disk after"), "{}", text(&out));
     assert_eq!(cli(&c, &["export"]).stdout, e2);
     assert_eq!(cli(&c, &["verify"]).status.code(), Some(0));
+    // Compacting again, without and with packing, changes nothing a reader sees.
+    for args in [&["compact"][..], &["compact", "--full"][..]] {
+        let out = cli(&c, args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains("compacted in"), "{}", text(&out));
+        assert_eq!(cli(&c, &["export"]).stdout, e2);
+    }
+    assert_eq!(cli(&c, &["verify"]).status.code(), Some(0));
 }
 
 #[test]
