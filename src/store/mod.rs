@@ -71,6 +71,11 @@ impl Default for OpenOptions {
     }
 }
 
+/// A stored `schema_version` (4 bytes, little-endian; anything else reads as 0).
+fn version_of(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes.try_into().unwrap_or([0; 4]))
+}
+
 /// Work a store needs at open before anything reads its derived tables.
 #[derive(Debug, Clone, Copy)]
 enum Upkeep {
@@ -148,7 +153,7 @@ impl Store {
         let txn = self.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;
-            let found = meta.get("schema_version")?.map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4])));
+            let found = meta.get("schema_version")?.map(|v| version_of(v.value()));
             match found {
                 None => {
                     meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
@@ -187,9 +192,7 @@ impl Store {
     fn schema_version(&self) -> Result<u32> {
         let txn = self.begin_read()?;
         let meta = txn.open_table(META)?;
-        Ok(meta
-            .get("schema_version")?
-            .map_or(SCHEMA_VERSION, |v| u32::from_le_bytes(v.value().try_into().unwrap_or([0; 4]))))
+        Ok(meta.get("schema_version")?.map_or(SCHEMA_VERSION, |v| version_of(v.value())))
     }
 
     /// What the store needs before use: a migration from an older schema, or
